@@ -1,0 +1,110 @@
+# probekit_add_plugin(NAME <name> BPF <file.bpf.c> [SOURCES <file.c>...]
+#                     [INCLUDE_DIRS <dir>...] [LIBRARIES <lib>...] [NO_INSTALL])
+#
+# Compiles the BPF object with clang (CO-RE, against vmlinux.h), generates its
+# bpftool skeleton (<name>.skel.h, embedding the object), and builds the
+# plugin as a MODULE library named <name>.so, installed into the directory the
+# installed probekit searches for plugins.
+#
+# Variables read (set by the probekit build or by ProbekitConfig.cmake):
+#   PROBEKIT_INCLUDE_DIR        the SDK headers (probekit/plugin.h, probekit/bpf/...)
+#   PROBEKIT_VMLINUX_H          a pinned vmlinux.h; empty: generate from /sys/kernel/btf/vmlinux
+#   PROBEKIT_PLUGIN_OUTPUT_DIR  where built plugins go (default: build tree)
+#   PROBEKIT_PLUGIN_INSTALL_DIR where plugins are installed
+include_guard(GLOBAL)
+
+find_program(PROBEKIT_CLANG NAMES clang clang-14 REQUIRED)
+find_program(PROBEKIT_BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PROBEKIT_LIBBPF REQUIRED IMPORTED_TARGET libbpf)
+
+set(PROBEKIT_VMLINUX_H "" CACHE FILEPATH
+    "A pinned vmlinux.h; empty: generate it from /sys/kernel/btf/vmlinux")
+
+# vmlinux.h is made once for every plugin of this build.
+function(_probekit_vmlinux_target)
+  if(TARGET probekit_vmlinux_h)
+    return()
+  endif()
+  set(dir "${CMAKE_BINARY_DIR}/probekit-vmlinux")
+  if(PROBEKIT_VMLINUX_H)
+    add_custom_command(OUTPUT "${dir}/vmlinux.h"
+      COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
+      COMMAND ${CMAKE_COMMAND} -E copy "${PROBEKIT_VMLINUX_H}" "${dir}/vmlinux.h"
+      DEPENDS "${PROBEKIT_VMLINUX_H}"
+      COMMENT "Using pinned vmlinux.h ${PROBEKIT_VMLINUX_H}")
+  else()
+    if(NOT EXISTS /sys/kernel/btf/vmlinux)
+      message(FATAL_ERROR "/sys/kernel/btf/vmlinux is missing: this kernel has no BTF. "
+        "Point -DPROBEKIT_VMLINUX_H=<file> at a vmlinux.h made on a kernel with BTF.")
+    endif()
+    add_custom_command(OUTPUT "${dir}/vmlinux.h"
+      COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
+      COMMAND ${PROBEKIT_BPFTOOL} btf dump file /sys/kernel/btf/vmlinux format c > "${dir}/vmlinux.h.tmp"
+      COMMAND ${CMAKE_COMMAND} -E rename "${dir}/vmlinux.h.tmp" "${dir}/vmlinux.h"
+      COMMENT "Generating vmlinux.h from /sys/kernel/btf/vmlinux")
+  endif()
+  add_custom_target(probekit_vmlinux_h DEPENDS "${dir}/vmlinux.h")
+  set_property(GLOBAL PROPERTY PROBEKIT_VMLINUX_DIR "${dir}")
+endfunction()
+
+function(probekit_add_plugin)
+  cmake_parse_arguments(P "NO_INSTALL" "NAME;BPF" "SOURCES;INCLUDE_DIRS;LIBRARIES" ${ARGN})
+  if(NOT P_NAME OR NOT P_BPF)
+    message(FATAL_ERROR "probekit_add_plugin: NAME and BPF are required")
+  endif()
+  _probekit_vmlinux_target()
+  get_property(vmlinux_dir GLOBAL PROPERTY PROBEKIT_VMLINUX_DIR)
+
+  set(gen "${CMAKE_CURRENT_BINARY_DIR}/${P_NAME}-gen")
+  get_filename_component(bpf_src "${P_BPF}" ABSOLUTE)
+  set(bpf_obj "${gen}/${P_NAME}.bpf.o")
+  set(skel "${gen}/${P_NAME}.skel.h")
+
+  set(bpf_includes -I${vmlinux_dir} -I${PROBEKIT_INCLUDE_DIR} -I${CMAKE_CURRENT_SOURCE_DIR})
+  foreach(dir IN LISTS P_INCLUDE_DIRS)
+    get_filename_component(dir "${dir}" ABSOLUTE)
+    list(APPEND bpf_includes -I${dir})
+  endforeach()
+  foreach(dir IN LISTS PROBEKIT_LIBBPF_INCLUDE_DIRS)
+    list(APPEND bpf_includes -I${dir})
+  endforeach()
+
+  # Header dependencies of the BPF source, so an edited shared header rebuilds it.
+  file(GLOB local_headers "${CMAKE_CURRENT_SOURCE_DIR}/*.h")
+  file(GLOB_RECURSE sdk_headers "${PROBEKIT_INCLUDE_DIR}/probekit/*.h")
+
+  add_custom_command(OUTPUT "${bpf_obj}"
+    COMMAND ${CMAKE_COMMAND} -E make_directory "${gen}"
+    COMMAND ${PROBEKIT_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror
+            ${bpf_includes} -c "${bpf_src}" -o "${bpf_obj}"
+    DEPENDS "${bpf_src}" ${local_headers} ${sdk_headers} probekit_vmlinux_h
+            "${vmlinux_dir}/vmlinux.h"
+    COMMENT "BPF ${P_NAME}.bpf.o"
+    VERBATIM)
+  add_custom_command(OUTPUT "${skel}"
+    COMMAND ${PROBEKIT_BPFTOOL} gen skeleton "${bpf_obj}" name ${P_NAME}_bpf > "${skel}.tmp"
+    COMMAND ${CMAKE_COMMAND} -E rename "${skel}.tmp" "${skel}"
+    DEPENDS "${bpf_obj}"
+    COMMENT "Skeleton ${P_NAME}.skel.h")
+  add_custom_target(${P_NAME}_skel DEPENDS "${skel}")
+
+  add_library(${P_NAME} MODULE ${P_SOURCES})
+  add_dependencies(${P_NAME} ${P_NAME}_skel)
+  target_include_directories(${P_NAME} PRIVATE "${gen}" "${PROBEKIT_INCLUDE_DIR}"
+                             "${CMAKE_CURRENT_SOURCE_DIR}" ${P_INCLUDE_DIRS})
+  target_link_libraries(${P_NAME} PRIVATE PkgConfig::PROBEKIT_LIBBPF ${P_LIBRARIES})
+  set_target_properties(${P_NAME} PROPERTIES
+    PREFIX ""
+    OUTPUT_NAME "${P_NAME}"
+    C_STANDARD 11
+    C_STANDARD_REQUIRED ON
+    C_VISIBILITY_PRESET hidden)
+  target_compile_options(${P_NAME} PRIVATE -Wall -Wextra -Werror)
+  if(PROBEKIT_PLUGIN_OUTPUT_DIR)
+    set_target_properties(${P_NAME} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${PROBEKIT_PLUGIN_OUTPUT_DIR}")
+  endif()
+  if(NOT P_NO_INSTALL AND PROBEKIT_PLUGIN_INSTALL_DIR)
+    install(TARGETS ${P_NAME} LIBRARY DESTINATION "${PROBEKIT_PLUGIN_INSTALL_DIR}")
+  endif()
+endfunction()

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * BPF-side helpers for probekit plugins. Include after vmlinux.h:
+ *
+ *   #include "vmlinux.h"
+ *   #include <bpf/bpf_helpers.h>
+ *   #include <probekit/bpf/probekit.bpf.h>
+ *
+ * It defines the ring buffer the core consumes (`pk_events`), the per-CPU
+ * counter of samples that could not be reserved (`pk_drops`), the read-only
+ * configuration the core fills in before load (`pk_cfg`), and helpers that
+ * apply the pid/uid/comm filters, fill the common header, and submit with the
+ * batched wakeup policy. A plugin that uses them loses no event silently.
+ */
+#ifndef PROBEKIT_BPF_H
+#define PROBEKIT_BPF_H
+
+#include <bpf/bpf_helpers.h>
+#include <probekit/event.h>
+
+#ifndef PK_RINGBUF_DEFAULT_SIZE
+#define PK_RINGBUF_DEFAULT_SIZE (1 << 20) /* the core resizes it from `ring_size` */
+#endif
+
+/* Set by the core before load; see struct pk_bpf_config. */
+const volatile struct pk_bpf_config pk_cfg = {
+	.filter_uid = PK_ANY_UID,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PK_RINGBUF_DEFAULT_SIZE);
+} pk_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} pk_drops SEC(".maps");
+
+/* Count one sample that could not be written to the ring buffer. */
+static __always_inline void pk_count_drop(void)
+{
+	__u32 zero = 0;
+	__u64 *count = bpf_map_lookup_elem(&pk_drops, &zero);
+
+	if (count)
+		*count += 1; /* per-CPU slot: no atomic needed */
+}
+
+static __always_inline int pk_comm_matches(const char *comm)
+{
+#pragma unroll
+	for (int i = 0; i < PK_COMM_LEN; i++) {
+		if (pk_cfg.filter_comm[i] != comm[i])
+			return 0;
+		if (comm[i] == '\0')
+			return 1;
+	}
+	return 1;
+}
+
+/*
+ * Whether the current task passes the instance's filters (and is not
+ * probekit itself). Filters that are off cost nothing: `pk_cfg` is read-only
+ * data, so the verifier removes their branches.
+ */
+static __always_inline int pk_task_wanted(void)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+
+	if (tgid == pk_cfg.self_tgid)
+		return 0;
+	if (pk_cfg.filter_pid && tgid != pk_cfg.filter_pid)
+		return 0;
+	if (pk_cfg.filter_uid != PK_ANY_UID &&
+	    (__u32)bpf_get_current_uid_gid() != pk_cfg.filter_uid)
+		return 0;
+	if (pk_cfg.filter_comm[0]) {
+		char comm[PK_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!pk_comm_matches(comm))
+			return 0;
+	}
+	return 1;
+}
+
+/* Fill the common header from the current task. */
+static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 type)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	hdr->ts_ns = bpf_ktime_get_ns();
+	hdr->cgroup_id = bpf_get_current_cgroup_id();
+	hdr->pid = pid_tgid >> 32;
+	hdr->tid = (__u32)pid_tgid;
+	hdr->uid = (__u32)bpf_get_current_uid_gid();
+	hdr->type = type;
+	hdr->flags = 0;
+	bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
+}
+
+/*
+ * Reserve a sample of constant size; a failed reserve is counted as a drop.
+ * Returns NULL when the ring buffer is full.
+ */
+#define pk_reserve(size)                                                                           \
+	({                                                                                         \
+		void *__pk_sample = bpf_ringbuf_reserve(&pk_events, (size), 0);                    \
+		if (!__pk_sample)                                                                  \
+			pk_count_drop();                                                           \
+		__pk_sample;                                                                       \
+	})
+
+/*
+ * The wakeup policy: a consumer woken for every sample costs the traced task
+ * more than everything else together (../docs/benchmarks.md). Unless the
+ * instance asked for per-event wakeups, wake the consumer only once enough
+ * data is waiting; the core drains the ring on a short timer so a lone sample
+ * still arrives promptly.
+ */
+static __always_inline __u64 pk_wakeup_flags(void)
+{
+	if (!pk_cfg.wakeup_bytes)
+		return 0;
+	if (bpf_ringbuf_query(&pk_events, BPF_RB_AVAIL_DATA) >= pk_cfg.wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+/* Submit a sample obtained from pk_reserve(). */
+static __always_inline void pk_submit(void *sample)
+{
+	bpf_ringbuf_submit(sample, pk_wakeup_flags());
+}
+
+/* Give back a sample obtained from pk_reserve() without sending it. */
+static __always_inline void pk_discard(void *sample)
+{
+	bpf_ringbuf_discard(sample, BPF_RB_NO_WAKEUP);
+}
+
+/*
+ * Copy a sample of variable size (at most what the verifier can bound) into
+ * the ring buffer, for events with a variable-length tail built in a per-CPU
+ * scratch buffer. A failure is counted as a drop.
+ */
+static __always_inline long pk_output(void *data, __u64 size)
+{
+	long err = bpf_ringbuf_output(&pk_events, data, size, pk_wakeup_flags());
+
+	if (err)
+		pk_count_drop();
+	return err;
+}
+
+#endif /* PROBEKIT_BPF_H */
