@@ -1,10 +1,11 @@
-# probekit_add_plugin(NAME <name> BPF <file.bpf.c> [SOURCES <file.c>...]
+# probekit_add_plugin(NAME <name> [BPF <file.bpf.c>] [SOURCES <file.c>...]
 #                     [INCLUDE_DIRS <dir>...] [LIBRARIES <lib>...] [NO_INSTALL])
 #
 # Compiles the BPF object with clang (CO-RE, against vmlinux.h), generates its
-# bpftool skeleton (<name>.skel.h, embedding the object), and builds the
-# plugin as a MODULE library named <name>.so, installed into the directory the
-# installed probekit searches for plugins.
+# bpftool skeleton (<name>.skel.h, embedding the object, with the skeleton
+# name <name>_bpf), and builds the plugin as a MODULE library named <name>.so,
+# installed into the directory the installed probekit searches for plugins.
+# Without BPF (a sink plugin) only the library is built.
 #
 # Variables read (set by the probekit build or by ProbekitConfig.cmake):
 #   PROBEKIT_INCLUDE_DIR        the SDK headers (probekit/plugin.h, probekit/bpf/...)
@@ -20,6 +21,29 @@ pkg_check_modules(PROBEKIT_LIBBPF REQUIRED IMPORTED_TARGET libbpf)
 
 set(PROBEKIT_VMLINUX_H "" CACHE FILEPATH
     "A pinned vmlinux.h; empty: generate it from /sys/kernel/btf/vmlinux")
+
+# clang's -D__TARGET_ARCH_<arch> for the BPF tracing macros (PT_REGS_*).
+function(_probekit_bpf_arch out)
+  string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" cpu)
+  if(cpu MATCHES "^(x86_64|amd64|i.86)$")
+    set(arch x86)
+  elseif(cpu MATCHES "^(aarch64|arm64)$")
+    set(arch arm64)
+  elseif(cpu MATCHES "^arm")
+    set(arch arm)
+  elseif(cpu MATCHES "^(ppc64|ppc64le|powerpc64)")
+    set(arch powerpc)
+  elseif(cpu MATCHES "^s390")
+    set(arch s390)
+  elseif(cpu MATCHES "^riscv")
+    set(arch riscv)
+  elseif(cpu MATCHES "^loongarch")
+    set(arch loongarch)
+  else()
+    message(FATAL_ERROR "probekit_add_plugin: no BPF target arch known for '${CMAKE_SYSTEM_PROCESSOR}'")
+  endif()
+  set(${out} "${arch}" PARENT_SCOPE)
+endfunction()
 
 # vmlinux.h is made once for every plugin of this build.
 function(_probekit_vmlinux_target)
@@ -48,21 +72,19 @@ function(_probekit_vmlinux_target)
   set_property(GLOBAL PROPERTY PROBEKIT_VMLINUX_DIR "${dir}")
 endfunction()
 
-function(probekit_add_plugin)
-  cmake_parse_arguments(P "NO_INSTALL" "NAME;BPF" "SOURCES;INCLUDE_DIRS;LIBRARIES" ${ARGN})
-  if(NOT P_NAME OR NOT P_BPF)
-    message(FATAL_ERROR "probekit_add_plugin: NAME and BPF are required")
-  endif()
+# BPF object and skeleton of one plugin; sets <out_skel_target> and <out_gen_dir>.
+function(_probekit_add_skeleton name bpf_file extra_include_dirs out_skel_target out_gen_dir)
   _probekit_vmlinux_target()
+  _probekit_bpf_arch(arch)
   get_property(vmlinux_dir GLOBAL PROPERTY PROBEKIT_VMLINUX_DIR)
 
-  set(gen "${CMAKE_CURRENT_BINARY_DIR}/${P_NAME}-gen")
-  get_filename_component(bpf_src "${P_BPF}" ABSOLUTE)
-  set(bpf_obj "${gen}/${P_NAME}.bpf.o")
-  set(skel "${gen}/${P_NAME}.skel.h")
+  set(gen "${CMAKE_CURRENT_BINARY_DIR}/${name}-gen")
+  get_filename_component(bpf_src "${bpf_file}" ABSOLUTE)
+  set(bpf_obj "${gen}/${name}.bpf.o")
+  set(skel "${gen}/${name}.skel.h")
 
   set(bpf_includes -I${vmlinux_dir} -I${PROBEKIT_INCLUDE_DIR} -I${CMAKE_CURRENT_SOURCE_DIR})
-  foreach(dir IN LISTS P_INCLUDE_DIRS)
+  foreach(dir IN LISTS extra_include_dirs)
     get_filename_component(dir "${dir}" ABSOLUTE)
     list(APPEND bpf_includes -I${dir})
   endforeach()
@@ -76,24 +98,46 @@ function(probekit_add_plugin)
 
   add_custom_command(OUTPUT "${bpf_obj}"
     COMMAND ${CMAKE_COMMAND} -E make_directory "${gen}"
-    COMMAND ${PROBEKIT_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror
+    COMMAND ${PROBEKIT_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${arch} -Wall -Werror
             ${bpf_includes} -c "${bpf_src}" -o "${bpf_obj}"
     DEPENDS "${bpf_src}" ${local_headers} ${sdk_headers} probekit_vmlinux_h
             "${vmlinux_dir}/vmlinux.h"
-    COMMENT "BPF ${P_NAME}.bpf.o"
+    COMMENT "BPF ${name}.bpf.o"
     VERBATIM)
   add_custom_command(OUTPUT "${skel}"
-    COMMAND ${PROBEKIT_BPFTOOL} gen skeleton "${bpf_obj}" name ${P_NAME}_bpf > "${skel}.tmp"
+    COMMAND ${PROBEKIT_BPFTOOL} gen skeleton "${bpf_obj}" name ${name}_bpf > "${skel}.tmp"
     COMMAND ${CMAKE_COMMAND} -E rename "${skel}.tmp" "${skel}"
     DEPENDS "${bpf_obj}"
-    COMMENT "Skeleton ${P_NAME}.skel.h")
-  add_custom_target(${P_NAME}_skel DEPENDS "${skel}")
+    COMMENT "Skeleton ${name}.skel.h")
+  add_custom_target(${name}_skel DEPENDS "${skel}")
+  set(${out_skel_target} ${name}_skel PARENT_SCOPE)
+  set(${out_gen_dir} "${gen}" PARENT_SCOPE)
+endfunction()
+
+function(probekit_add_plugin)
+  cmake_parse_arguments(P "NO_INSTALL" "NAME;BPF" "SOURCES;INCLUDE_DIRS;LIBRARIES" ${ARGN})
+  if(NOT P_NAME)
+    message(FATAL_ERROR "probekit_add_plugin: NAME is required")
+  endif()
+  if(NOT P_NAME MATCHES "^[a-z0-9_]+$")
+    message(FATAL_ERROR "probekit_add_plugin: NAME '${P_NAME}' must match [a-z0-9_]+ "
+      "(it is the plugin's name, its file name and its skeleton's prefix)")
+  endif()
+  if(NOT PROBEKIT_INCLUDE_DIR)
+    message(FATAL_ERROR "probekit_add_plugin: PROBEKIT_INCLUDE_DIR is not set; "
+      "call find_package(Probekit CONFIG REQUIRED) in this directory or a parent")
+  endif()
 
   add_library(${P_NAME} MODULE ${P_SOURCES})
-  add_dependencies(${P_NAME} ${P_NAME}_skel)
-  target_include_directories(${P_NAME} PRIVATE "${gen}" "${PROBEKIT_INCLUDE_DIR}"
+  if(P_BPF)
+    _probekit_add_skeleton(${P_NAME} "${P_BPF}" "${P_INCLUDE_DIRS}" skel_target gen)
+    add_dependencies(${P_NAME} ${skel_target})
+    target_include_directories(${P_NAME} PRIVATE "${gen}")
+    target_link_libraries(${P_NAME} PRIVATE PkgConfig::PROBEKIT_LIBBPF)
+  endif()
+  target_include_directories(${P_NAME} PRIVATE "${PROBEKIT_INCLUDE_DIR}"
                              "${CMAKE_CURRENT_SOURCE_DIR}" ${P_INCLUDE_DIRS})
-  target_link_libraries(${P_NAME} PRIVATE PkgConfig::PROBEKIT_LIBBPF ${P_LIBRARIES})
+  target_link_libraries(${P_NAME} PRIVATE ${P_LIBRARIES})
   set_target_properties(${P_NAME} PROPERTIES
     PREFIX ""
     OUTPUT_NAME "${P_NAME}"
