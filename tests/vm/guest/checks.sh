@@ -1,0 +1,250 @@
+# Checks run inside the matrix guest, sourced by /init (busybox sh: no
+# python, so JSON lines are matched with grep). Each check prints exactly one
+# result line; on failure it also prints probekit's stderr and the first
+# events it wrote, prefixed "PKVM-LOG", for the console log kept by the host.
+
+PK=/opt/probekit/bin/probekit
+HELPER=/bin/pkvm-helper
+# Upper bounds; a healthy run needs far less (BPF load under tcg: ~1 s).
+READY_TIMEOUT=${READY_TIMEOUT:-60}
+RUN_DURATION=120
+
+result() { # check status detail...
+	c=$1 s=$2
+	shift 2
+	echo "PKVM-RESULT $c $s $*"
+}
+
+dump() { # check file...: show what probekit said, for the log
+	c=$1
+	shift
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		head -n 40 "$f" | sed "s|^|PKVM-LOG $c $(basename "$f"): |"
+	done
+}
+
+fail() { # check detail...
+	c=$1
+	shift
+	result "$c" FAIL "$*"
+	dump "$c" "/tmp/$c.err" "/tmp/$c.json" "/tmp/$c.list"
+}
+
+# pk_start CHECK: run probekit on /tmp/CHECK.ini in the background and wait
+# for its ready line. Returns 1 if it never got ready or attached nothing.
+pk_start() {
+	c=$1
+	PK_WHY=
+	rm -f "/tmp/$c.json" "/tmp/$c.err" "/run/$c.sock"
+	"$PK" run --config "/tmp/$c.ini" --format json --output "/tmp/$c.json" \
+		--duration "$RUN_DURATION" --control-socket "/run/$c.sock" \
+		2>"/tmp/$c.err" &
+	PK_PID=$!
+	i=0
+	while [ "$i" -lt $((READY_TIMEOUT * 10)) ]; do
+		if grep -qs 'probekit: ready:' "/tmp/$c.err"; then
+			grep -q 'probekit: ready: [1-9][0-9]* attached, 0 failed' \
+				"/tmp/$c.err" && return 0
+			PK_WHY="not attached: $(grep -o 'ready: .*' "/tmp/$c.err")"
+			pk_stop
+			return 1
+		fi
+		kill -0 "$PK_PID" 2>/dev/null || {
+			PK_WHY="probekit exited before ready"
+			wait "$PK_PID"
+			return 1
+		}
+		sleep 0.1
+		i=$((i + 1))
+	done
+	PK_WHY="no ready line after ${READY_TIMEOUT}s"
+	pk_stop
+	return 1
+}
+
+# pk_stop: SIGINT flushes the sinks; insist with SIGKILL after 15 s.
+pk_stop() {
+	# Batched wakeups: give the consumer's bounded flush time to run.
+	sleep 0.5
+	kill -INT "$PK_PID" 2>/dev/null || true
+	i=0
+	while kill -0 "$PK_PID" 2>/dev/null && [ "$i" -lt 150 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$PK_PID" 2>/dev/null; then
+		kill -KILL "$PK_PID" 2>/dev/null
+		PK_WHY="${PK_WHY:-}${PK_WHY:+; }did not exit on SIGINT"
+	fi
+	wait "$PK_PID"
+	PK_RC=$?
+}
+
+# events CHECK STRING...: the JSON lines of CHECK holding every STRING.
+events() {
+	f="/tmp/$1.json"
+	shift
+	[ -f "$f" ] || return 0
+	out=$(cat "$f")
+	for s in "$@"; do
+		out=$(printf '%s\n' "$out" | grep -F -e "$s")
+	done
+	[ -n "$out" ] && printf '%s\n' "$out"
+	return 0
+}
+
+has_event() { [ -n "$(events "$@")" ]; }
+
+# ---------------------------------------------------------------- checks
+
+check_btf() {
+	if [ -s /sys/kernel/btf/vmlinux ]; then
+		result btf PASS "/sys/kernel/btf/vmlinux $(wc -c </sys/kernel/btf/vmlinux) bytes"
+	else
+		fail btf "/sys/kernel/btf/vmlinux missing"
+	fi
+}
+
+check_version() {
+	if v=$("$PK" --version 2>&1); then
+		result version PASS "$(echo "$v" | head -n 1)"
+	else
+		echo "$v" >/tmp/version.err
+		fail version "probekit --version failed"
+	fi
+}
+
+check_plugins() {
+	if ! "$PK" plugins >/tmp/plugins.err 2>&1; then
+		fail plugins "probekit plugins failed"
+		return
+	fi
+	missing=
+	for p in kprobe_unlink tp_exec raw_tp uprobe_bash; do
+		grep -qw "$p" /tmp/plugins.err || missing="$missing $p"
+	done
+	if [ -z "$missing" ]; then
+		result plugins PASS "$(grep -c . /tmp/plugins.err) lines listed"
+	else
+		fail plugins "not listed:$missing"
+	fi
+}
+
+# The unlink workload: one existing file (ret 0), one missing (ret -2).
+unlink_workload() {
+	c=$1
+	: >"/tmp/$c-exist"
+	rm -f "/tmp/$c-missing"
+	"$HELPER" unlink "/tmp/$c-exist"
+	"$HELPER" unlink "/tmp/$c-missing" 2>/dev/null
+}
+
+# unlink_events CHECK MODE: both unlink events, each with mode MODE.
+unlink_events() {
+	c=$1 m=$2
+	ok=$(events "$c" '"event":"unlink"' "\"mode\":\"$m\"" \
+		"\"path\":\"/tmp/$c-exist\"" | grep -E '"ret":0[,}]')
+	[ -n "$ok" ] || { PK_WHY="no mode $m unlink event with ret 0 for /tmp/$c-exist"; return 1; }
+	missing=$(events "$c" '"event":"unlink"' "\"mode\":\"$m\"" \
+		"\"path\":\"/tmp/$c-missing\"" | grep -E '"ret":-2[,}]')
+	[ -n "$missing" ] || { PK_WHY="no mode $m unlink event with ret -2 for /tmp/$c-missing"; return 1; }
+	return 0
+}
+
+# kprobe_unlink in auto mode: kprobe is its first choice where kprobes work.
+check_unlink_auto() {
+	c=unlink_auto
+	printf '[kprobe_unlink]\ncomm = pkvm-helper\n' >"/tmp/$c.ini"
+	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
+	"$PK" list --control-socket "/run/$c.sock" >"/tmp/$c.list" 2>&1
+	unlink_workload "$c"
+	pk_stop
+	unlink_events "$c" kprobe || { fail "$c" "$PK_WHY"; return; }
+	# "probekit list" names the instance and the mode it attached with; the
+	# instance name itself contains "kprobe", so look past it.
+	if ! grep -F kprobe_unlink "/tmp/$c.list" | sed 's/kprobe_unlink//g' |
+		grep -q kprobe; then
+		fail "$c" "probekit list does not show mode kprobe"
+		return
+	fi
+	result "$c" PASS "auto picked kprobe; exact unlink events and list"
+}
+
+# check_unlink_forced MODE: attach = MODE must attach with MODE and deliver.
+check_unlink_forced() {
+	m=$1 c=unlink_$1
+	printf '[kprobe_unlink]\ncomm = pkvm-helper\nattach = %s\n' "$m" >"/tmp/$c.ini"
+	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
+	unlink_workload "$c"
+	pk_stop
+	unlink_events "$c" "$m" || { fail "$c" "$PK_WHY"; return; }
+	result "$c" PASS "attach=$m: exact unlink events (ret 0 and -2)"
+}
+
+check_tp_exec() {
+	c=tp_exec
+	printf '[tp_exec]\n' >"/tmp/$c.ini"
+	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
+	"$HELPER" exit 7
+	pk_stop
+	has_event "$c" '"event":"exec"' '"filename":"/bin/pkvm-helper"' ||
+		{ fail "$c" "no exec event for /bin/pkvm-helper"; return; }
+	has_event "$c" '"event":"exit"' '"comm":"pkvm-helper"' '"exit_code":7' ||
+		{ fail "$c" "no exit event with exit_code 7 for pkvm-helper"; return; }
+	result "$c" PASS "exec and exit (code 7) of /bin/pkvm-helper"
+}
+
+check_raw_tp() {
+	c=raw_tp
+	printf '[raw_tp]\ncomm = pkvm-helper\nmode = events\n' >"/tmp/$c.ini"
+	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
+	"$HELPER" getppid 5
+	pk_stop
+	# getppid is syscall 110 on x86_64.
+	n=$(events "$c" '"event":"syscall"' '"comm":"pkvm-helper"' '"nr":110,' | grep -c .)
+	if [ "$n" -ge 5 ]; then
+		result "$c" PASS "$n getppid syscall events"
+	else
+		fail "$c" "$n getppid syscall events, expected >= 5"
+	fi
+}
+
+# uprobe_bash needs an interactive bash on a pseudo-terminal: util-linux
+# script(1) provides one (busybox has no script applet).
+check_uprobe_bash() {
+	c=uprobe_bash
+	if [ ! -x /bin/bash ]; then
+		result "$c" SKIP "no /bin/bash in the image"
+		return
+	fi
+	if ! command -v script >/dev/null 2>&1; then
+		result "$c" SKIP "no script(1) in the image to give bash a tty"
+		return
+	fi
+	printf '[uprobe_bash]\n' >"/tmp/$c.ini"
+	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
+	printf 'echo pkvm-marker-%s\nexit\n' 42 |
+		script -qc '/bin/bash --norc --noprofile -i' /dev/null >/tmp/$c.tty 2>&1
+	pk_stop
+	if has_event "$c" 'echo pkvm-marker-42'; then
+		result "$c" PASS "readline line from interactive bash"
+	else
+		dump "$c" "/tmp/$c.tty"
+		fail "$c" "no event with the line typed into bash"
+	fi
+}
+
+run_checks() {
+	check_btf
+	check_version
+	[ -x "$PK" ] || return 0
+	check_plugins
+	check_unlink_auto
+	for m in kprobe fentry tracepoint; do
+		check_unlink_forced "$m"
+	done
+	check_tp_exec
+	check_raw_tp
+	check_uprobe_bash
+}
