@@ -64,7 +64,7 @@ done
 # Shared libraries and the loader, at the paths ldd resolved on the host
 # (Debian's loader searches the multiarch dirs without an ld.so.cache).
 for f in "${dynamic[@]}"; do
-	ldd "$f" | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }'
+	{ ldd "$f" || true; } | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }'
 done | sort -u | while IFS= read -r lib; do
 	put "$lib" "$lib"
 done
