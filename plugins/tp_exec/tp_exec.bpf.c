@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tp_exec, kernel side: one `exec` sample per successful execve and one
+ * `exit` sample per process that ends. Both hooks are BTF tracepoints
+ * (tp_btf): typed arguments, and no tracefs needed to attach.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <probekit/bpf/probekit.bpf.h>
+
+#include "tp_exec.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Options, written by the core before load (see tp_exec.c). */
+const volatile bool report_exits = true;
+const volatile bool failed_only = false;
+
+/* A #define in the kernel, so not in vmlinux.h; unchanged since 2.6. */
+#define SIGNAL_GROUP_EXIT 0x00000004
+
+/* An exec sample is too big for the BPF stack: it is built here. */
+struct {
+        __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, struct exec_event);
+} exec_scratch SEC(".maps");
+
+/*
+ * Copies the kernel string at `src` into `dst` (`size` bytes) and returns the
+ * bytes used including the NUL, at least 1. `*truncated` tells whether the
+ * string went on past the buffer: a full buffer alone does not say so.
+ */
+static __always_inline __u32 read_kernel_name(char *dst, __u32 size, const char *src,
+                                              __u8 *truncated)
+{
+        long len = bpf_probe_read_kernel_str(dst, size, src);
+        char next = 0;
+
+        *truncated = 0;
+        if (len <= 0) {
+                dst[0] = '\0';
+                return 1;
+        }
+        if (len == size && !bpf_probe_read_kernel(&next, 1, src + size - 1) && next)
+                *truncated = 1;
+        return len;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_exec_on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+        __u32 zero = 0;
+        struct exec_event *event;
+        __u32 len;
+
+        if (!pk_task_wanted())
+                return 0;
+        event = bpf_map_lookup_elem(&exec_scratch, &zero);
+        if (!event)
+                return 0;
+        pk_fill_header(&event->hdr, TP_EXEC_EVENT_EXEC);
+        event->ppid = BPF_CORE_READ(task, real_parent, tgid);
+        /* The name execve() was given, as the kernel opened it (not argv[0]). */
+        len = read_kernel_name(event->filename, sizeof(event->filename),
+                               BPF_CORE_READ(bprm, filename), &event->filename_truncated);
+        if (len > sizeof(event->filename))
+                return 0; /* cannot happen; tells the verifier the bound */
+        pk_output(event, offsetof(struct exec_event, filename) + len);
+        return 0;
+}
+
+/*
+ * The status wait() reports: a group exit (exit_group(), a fatal signal)
+ * stores it for the whole process, otherwise it is this thread's own.
+ */
+static __always_inline __u32 process_wait_status(struct task_struct *task)
+{
+        struct signal_struct *signal = BPF_CORE_READ(task, signal);
+
+        if (BPF_CORE_READ(signal, flags) & SIGNAL_GROUP_EXIT)
+                return BPF_CORE_READ(signal, group_exit_code);
+        return BPF_CORE_READ(task, exit_code);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_exec_on_exit, struct task_struct *task)
+{
+        struct exit_event *event;
+        __u32 status;
+
+        if (!report_exits || !pk_task_wanted())
+                return 0;
+        /*
+         * Every thread passes here. do_exit() has already taken this one out
+         * of signal->live, so 0 means it is the last: the process is gone.
+         * (The leader is not always last: it may end with pthread_exit().)
+         */
+        if (BPF_CORE_READ(task, signal, live.counter) != 0)
+                return 0;
+        status = process_wait_status(task);
+        if (failed_only && status == 0)
+                return 0;
+        event = pk_reserve(sizeof(*event));
+        if (!event)
+                return 0;
+        pk_fill_header(&event->hdr, TP_EXEC_EVENT_EXIT);
+        /* The leader's start: the process's, even when another thread ends it. */
+        event->duration_ns = bpf_ktime_get_ns() - BPF_CORE_READ(task, group_leader, start_time);
+        event->ppid = BPF_CORE_READ(task, real_parent, tgid);
+        event->exit_code = (status >> 8) & 0xff;
+        event->signal = status & 0x7f;
+        event->core_dumped = (status & 0x80) != 0;
+        event->reserved[0] = event->reserved[1] = event->reserved[2] = 0;
+        pk_submit(event);
+        return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Samples of the tp_exec plugin, shared by its BPF and user-space parts. */
+#ifndef PROBEKIT_TP_EXEC_H
+#define PROBEKIT_TP_EXEC_H
+
+#include <probekit/event.h>
+
+/* Indexes into the plugin's event table (the header's `type`). */
+enum tp_exec_event_type {
+        TP_EXEC_EVENT_EXEC = 0,
+        TP_EXEC_EVENT_EXIT = 1,
+};
+
+/* The kernel's PATH_MAX: getname() refuses longer names. */
+#define TP_EXEC_FILENAME_MAX 4096
+
+/* A successful execve: variable size, the filename is the tail. */
+struct exec_event {
+        struct pk_event_header hdr;
+        __u32 ppid;
+        __u8 filename_truncated;
+        __u8 reserved[3];
+        char filename[TP_EXEC_FILENAME_MAX]; /* NUL-terminated, sent up to the NUL */
+};
+
+/* The last thread of a process exited. */
+struct exit_event {
+        struct pk_event_header hdr;
+        __u64 duration_ns;
+        __u32 ppid;
+        __s32 exit_code; /* what exit() was given; 0 when killed */
+        __u32 signal;    /* the signal that killed it, 0 for none */
+        __u8 core_dumped;
+        __u8 reserved[3];
+};
+
+#endif /* PROBEKIT_TP_EXEC_H */
