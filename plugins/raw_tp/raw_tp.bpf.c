@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every syscall through the raw tracepoints sys_enter/sys_exit (no tracefs).
+ *
+ * mode = events: sys_enter keeps the arguments and start time in the thread's
+ * task storage, sys_exit turns them into one fixed-size sample. Task storage
+ * is cheaper than a hash keyed by tid and goes away with the thread, so calls
+ * that never return (exit_group) leave nothing behind.
+ *
+ * mode = counts: sys_exit alone counts per (process, syscall) in a hash map
+ * that user space reads and empties every interval.
+ *
+ * This is the busiest path probekit has: every check that can end it early
+ * comes first, and nothing but the sample is written per call.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <probekit/bpf/probekit.bpf.h>
+
+#include "raw_tp.h"
+
+/* The `syscalls` option as a bitmap; set by user space before load. */
+const volatile bool syscall_set_enabled = false;
+const volatile __u64 syscall_set[RAW_TP_MAX_SYSCALLS / 64] = {};
+
+struct {
+        __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+        __uint(map_flags, BPF_F_NO_PREALLOC);
+        __type(key, int);
+        __type(value, struct raw_tp_pending_call);
+} pending_calls SEC(".maps");
+
+struct {
+        __uint(type, BPF_MAP_TYPE_HASH);
+        __uint(max_entries, RAW_TP_COUNT_MAP_ENTRIES);
+        __type(key, struct raw_tp_count_key);
+        __type(value, struct raw_tp_count_value);
+} syscall_counts SEC(".maps");
+
+/* Calls not counted because syscall_counts was full (read by user space). */
+struct {
+        __uint(type, BPF_MAP_TYPE_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, __u64);
+} count_misses SEC(".maps");
+
+/* The syscall argument registers, r10 to di, as one read from pt_regs. */
+struct syscall_regs {
+        __u64 r10, r9, r8, ax, cx, dx, si, di;
+};
+
+static __always_inline int syscall_selected(__u64 nr)
+{
+        if (!syscall_set_enabled)
+                return 1;
+        if (nr >= RAW_TP_MAX_SYSCALLS)
+                return 0;
+        return (syscall_set[nr / 64] >> (nr % 64)) & 1;
+}
+
+SEC("raw_tp/sys_enter")
+int syscall_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+        __u64 nr = ctx->args[1];
+        struct raw_tp_pending_call *call;
+        struct syscall_regs r;
+
+        if (!syscall_selected(nr) || !pk_task_wanted())
+                return 0;
+        call = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0,
+                                    BPF_LOCAL_STORAGE_GET_F_CREATE);
+        if (!call)
+                return 0;
+        if (bpf_probe_read_kernel(&r, sizeof(r), &regs->r10))
+                return 0;
+        call->nr = nr;
+        call->args[0] = r.di;
+        call->args[1] = r.si;
+        call->args[2] = r.dx;
+        call->args[3] = r.r10;
+        call->args[4] = r.r8;
+        call->args[5] = r.r9;
+        call->start_ns = bpf_ktime_get_ns();
+        return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int syscall_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+        struct raw_tp_syscall_event *event;
+        struct raw_tp_pending_call *call;
+
+        /* Only threads sys_enter chose have storage: no filter needed here. */
+        call = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0, 0);
+        if (!call || !call->start_ns)
+                return 0;
+        event = pk_reserve(sizeof(*event));
+        if (!event) {
+                call->start_ns = 0;
+                return 0;
+        }
+        pk_fill_header(&event->hdr, RAW_TP_EVENT_SYSCALL);
+        event->nr = call->nr;
+        event->pad = 0;
+        __builtin_memcpy(event->args, call->args, sizeof(event->args));
+        event->ret = (__s64)ctx->args[1];
+        event->duration_ns = event->hdr.ts_ns - call->start_ns;
+        call->start_ns = 0;
+        pk_submit(event);
+        return 0;
+}
+
+static __always_inline void count_miss(void)
+{
+        __u32 zero = 0;
+        __u64 *misses = bpf_map_lookup_elem(&count_misses, &zero);
+
+        if (misses)
+                __sync_fetch_and_add(misses, 1);
+}
+
+static __always_inline void count_new_entry(struct raw_tp_count_key *key, long ret)
+{
+        struct raw_tp_count_value *found;
+        struct raw_tp_count_value value = {
+            .count = 1,
+            .errors = ret < 0,
+            .uid = (__u32)bpf_get_current_uid_gid(),
+        };
+
+        bpf_get_current_comm(value.comm, sizeof(value.comm));
+        /* Another CPU may have made it meanwhile: then add to that one. */
+        if (bpf_map_update_elem(&syscall_counts, key, &value, BPF_NOEXIST) == 0)
+                return;
+        found = bpf_map_lookup_elem(&syscall_counts, key);
+        if (!found) {
+                count_miss();
+                return;
+        }
+        __sync_fetch_and_add(&found->count, 1);
+        if (ret < 0)
+                __sync_fetch_and_add(&found->errors, 1);
+}
+
+SEC("raw_tp/sys_exit")
+int syscall_count(struct bpf_raw_tracepoint_args *ctx)
+{
+        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+        long ret = (long)ctx->args[1];
+        struct raw_tp_count_key key;
+        struct raw_tp_count_value *value;
+        __u64 nr;
+
+        if (!pk_task_wanted())
+                return 0;
+        if (bpf_probe_read_kernel(&nr, sizeof(nr), &regs->orig_ax) || !syscall_selected(nr))
+                return 0;
+        key.pid = bpf_get_current_pid_tgid() >> 32;
+        key.nr = nr;
+        value = bpf_map_lookup_elem(&syscall_counts, &key);
+        if (!value) {
+                count_new_entry(&key, ret);
+                return 0;
+        }
+        __sync_fetch_and_add(&value->count, 1);
+        if (ret < 0)
+                __sync_fetch_and_add(&value->errors, 1);
+        return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
