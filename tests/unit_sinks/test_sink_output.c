@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* Where the sinks write: files, appending, large writes, errors reported. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin_sinks.h"
+#include "check.h"
+#include "fake_host.h"
+#include "outbuf.h"
+
+static const struct pk_record simple = {.probe = "p", .event = "e", .ts_ns = 5};
+#define SIMPLE_JSON "{\"ts\":5,\"probe\":\"p\",\"event\":\"e\"}\n"
+
+static void test_truncates_by_default(void)
+{
+        char *path = fake_temp_path();
+        struct fake_output out = {0};
+        FILE *file;
+
+        if (!CHECK(path != NULL))
+                return;
+        file = fopen(path, "w");
+        if (CHECK(file != NULL)) {
+                fputs("old content\n", file);
+                fclose(file);
+        }
+        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, NULL, path, &simple, 1, &out));
+        CHECK_BYTES_EQ(SIMPLE_JSON, out.data, out.len);
+        free(out.data);
+        unlink(path);
+        free(path);
+}
+
+static void test_append(void)
+{
+        static const struct fake_option append[] = {{"append", "true"}, {NULL, NULL}};
+        char *path = fake_temp_path();
+        struct fake_output out = {0};
+
+        if (!CHECK(path != NULL))
+                return;
+        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, append, path, &simple, 1, &out));
+        free(out.data);
+        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, append, path, &simple, 1, &out));
+        CHECK_BYTES_EQ(SIMPLE_JSON SIMPLE_JSON, out.data, out.len);
+        free(out.data);
+        unlink(path);
+        free(path);
+}
+
+static void test_open_failure(void)
+{
+        struct fake_output out = {0};
+
+        CHECK_INT_EQ(-ENOENT, fake_sink_run(&pk_text_sink_plugin, NULL, "/nonexistent/dir/out",
+                                            &simple, 1, &out));
+        CHECK(out.data == NULL);
+}
+
+/* /dev/full fails every write with ENOSPC: flush must say so, once. */
+static void test_write_error_reported(void)
+{
+        struct outbuf ob;
+
+        if (access("/dev/full", W_OK) != 0)
+                return;
+        CHECK_INT_EQ(0, outbuf_open(&ob, "/dev/full", false));
+        outbuf_literal(&ob, "lost");
+        CHECK_INT_EQ(-ENOSPC, outbuf_flush(&ob));
+        CHECK_INT_EQ(0, outbuf_flush(&ob));
+        CHECK_INT_EQ(0, outbuf_close(&ob));
+}
+
+/* Small pieces, a reserve across the end of the buffer, and one write larger than it. */
+static void test_outbuf_large_output(void)
+{
+        const size_t big = 3 * OUTBUF_SIZE / 2;
+        char *path = fake_temp_path();
+        char *data = malloc(big);
+        struct fake_output out = {0};
+        struct outbuf ob;
+        size_t expected_len = 0;
+
+        if (!CHECK(path && data))
+                goto cleanup;
+        for (size_t i = 0; i < big; i++)
+                data[i] = (char)('A' + i % 26);
+        CHECK_INT_EQ(0, outbuf_open(&ob, path, false));
+        for (size_t i = 0; i < OUTBUF_SIZE - 2; i++)
+                outbuf_putc(&ob, (char)('a' + i % 26));
+        expected_len += OUTBUF_SIZE - 2;
+        char *p = outbuf_reserve(&ob, 4);
+        memcpy(p, "1234", 4);
+        outbuf_commit(&ob, p + 4);
+        expected_len += 4;
+        outbuf_write(&ob, data, big);
+        expected_len += big;
+        CHECK_INT_EQ(0, outbuf_close(&ob));
+
+        CHECK_INT_EQ(0, fake_read_file(path, &out));
+        CHECK_INT_EQ(expected_len, out.len);
+        if (out.len == expected_len) {
+                CHECK(out.data[OUTBUF_SIZE - 3] == 'a' + (OUTBUF_SIZE - 3) % 26);
+                CHECK_BYTES_EQ("1234", out.data + OUTBUF_SIZE - 2, 4);
+                CHECK(memcmp(out.data + OUTBUF_SIZE + 2, data, big) == 0);
+        }
+        unlink(path);
+cleanup:
+        free(out.data);
+        free(data);
+        free(path);
+}
+
+static void test_options_are_declared(void)
+{
+        const struct pk_plugin *plugins[] = {&pk_text_sink_plugin, &pk_json_sink_plugin};
+
+        for (size_t i = 0; i < PK_COUNT(plugins); i++) {
+                const struct pk_plugin *plugin = plugins[i];
+                bool has_output = false;
+
+                CHECK_INT_EQ(PK_KIND_SINK, plugin->kind);
+                CHECK_INT_EQ(sizeof(struct pk_plugin), plugin->struct_size);
+                CHECK(plugin->sink && plugin->sink->open && plugin->sink->write &&
+                      plugin->sink->flush && plugin->sink->close);
+                for (uint32_t j = 0; j < plugin->n_options; j++) {
+                        CHECK(plugin->options[j].help != NULL);
+                        has_output |= strcmp(plugin->options[j].key, "output") == 0;
+                }
+                CHECK(has_output);
+        }
+        CHECK_STR_EQ("text", pk_text_sink_plugin.name);
+        CHECK_STR_EQ("json", pk_json_sink_plugin.name);
+}
+
+int main(void)
+{
+        test_truncates_by_default();
+        test_append();
+        test_open_failure();
+        test_write_error_reported();
+        test_outbuf_large_output();
+        test_options_are_declared();
+        return check_exit_code("test_sink_output");
+}
