@@ -13,10 +13,6 @@
 #include "outbuf_number.h"
 #include "sink_output.h"
 
-struct json_sink {
-        struct outbuf out;
-};
-
 static void put_c_string(struct outbuf *ob, const char *s)
 {
         json_put_string(ob, s ? s : "", s ? strlen(s) : 0);

@@ -45,15 +45,15 @@ struct cell {
 };
 
 struct text_sink {
-        struct outbuf out;
+        struct outbuf out; /* first: sink_output_*() see the state as this */
         struct local_clock clock;
 };
+_Static_assert(offsetof(struct text_sink, out) == 0, "sink_output needs the outbuf first");
 
 /* Spaces from column `at` up to `target`, but at least one; returns the new column. */
 static size_t pad_to(struct outbuf *ob, size_t at, size_t target)
 {
         size_t n = at < target ? target - at : 1;
-
         char *p = outbuf_reserve(ob, n);
 
         memset(p, ' ', n);
