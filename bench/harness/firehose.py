@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: MIT
+"""Scenario 1, the syscall firehose: one thread making getppid() calls as
+fast as it can, untraced, under the bare BPF floor, under probekit's raw_tp
+plugin (events mode, JSON to a file and to /dev/null) and under bpftrace.
+"""
+import os
+import subprocess
+
+from counting import count_bytes, remove
+from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
+from stats import median
+from tracers import Bpftrace, Floor, Probekit
+
+GETPPID_NR = 110  # x86_64
+PROBEKIT_NEEDLE = b'"syscall":"getppid"'
+BPFTRACE_NEEDLE = f" nr={GETPPID_NR} ".encode()
+
+# The same fields probekit's raw_tp events carry, one line per syscall entry.
+BPFTRACE_SCRIPT = ("tracepoint:raw_syscalls:sys_enter /pid == {pid}/ {{ "
+                   'printf("%llu %d %d %d %s %llu nr=%d %lu %lu %lu\\n", nsecs, pid, tid, uid, '
+                   "comm, cgroup, args->id, args->args[0], args->args[1], args->args[2]); }}")
+
+PROBEKIT_CONFIG = """[raw_tp]
+mode = events
+pid = {pid}
+ring_size = 16777216
+"""
+
+
+def variants(ctx):
+    found = []
+    found.append(("untraced", None, None))
+    found.append(("floor", lambda pid, out: Floor(ctx.tool("bench-floor"), pid, out), None))
+    if ctx.probekit:
+        for label, sink in (("probekit json>file", "file"), ("probekit json>/dev/null", "null")):
+            def make(pid, out, sink=sink):
+                target = out if sink == "file" else "/dev/null"
+                return Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid), target,
+                                os.path.dirname(out))
+            found.append((label, make, PROBEKIT_NEEDLE))
+    if ctx.have("bpftrace"):
+        found.append(("bpftrace printf>file",
+                      lambda pid, out: Bpftrace(BPFTRACE_SCRIPT.format(pid=pid), out),
+                      BPFTRACE_NEEDLE))
+    return found
+
+
+def one_run(ctx, label, make, needle, run_dir):
+    calls = ctx.calls // ctx.bpftrace_divisor if label.startswith("bpftrace") else ctx.calls
+    output = os.path.join(run_dir, "events.out")
+    remove(output)
+    load = Child([ctx.tool("getppid_load"), str(calls)], stdin=subprocess.PIPE,
+                 stdout=subprocess.PIPE, name="getppid_load")
+    tracer = None
+    try:
+        if make:
+            tracer = make(load.pid, output).start(run_dir)
+            cpu_before = tracer.child.cpu_seconds()
+        release(load)
+        line = load.popen.stdout.read().decode()
+        if load.wait(600) != 0:
+            raise HarnessError(f"getppid_load failed: {line}")
+        result = parse_kv(line)
+        elapsed_s = int(result["ns"]) / 1e9
+        row = {"calls": calls, "rate": float(result["rate"]), "ns_per_call": elapsed_s * 1e9 / calls}
+        if tracer:
+            if tracer.output != "/dev/null":
+                wait_until_stable(tracer.output)
+            if isinstance(tracer, Probekit):
+                tracer.query_drops()
+            tracer.stop()
+            cpu = tracer.child.cpu_seconds() - cpu_before
+            if isinstance(tracer, Floor):
+                delivered = tracer.count()
+            else:
+                delivered = count_bytes(tracer.output, needle)
+            row["delivered"] = delivered
+            row["lost"] = tracer.lost()
+            row["delivered_rate"] = delivered / elapsed_s if delivered is not None else None
+            row["cpu_ns_per_event"] = cpu * 1e9 / (delivered if delivered else calls)
+        return row
+    finally:
+        kill_leftovers(load, tracer and tracer.child)
+        remove(output)
+
+
+def run(ctx):
+    results = ctx.repeat("firehose", variants(ctx),
+                         lambda variant, run_dir: one_run(ctx, *variant, run_dir))
+    return {label: summarize(rows) for label, rows in results.items()}
+
+
+def summarize(rows):
+    keys = set().union(*(row.keys() for row in rows))
+    summary = {key: median([row.get(key) for row in rows]) for key in keys}
+    summary["runs"] = len(rows)
+    summary["delivered_fraction"] = median(
+        [row["delivered"] / row["calls"] if row.get("delivered") is not None else None
+         for row in rows])
+    summary["max_lost"] = max((row.get("lost") or 0) for row in rows) if rows else None
+    return summary

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: MIT
+"""The printed tables (Markdown, so a run can be pasted into
+docs/benchmarks.md) and the targets, side by side with the peer."""
+from stats import ratio
+
+
+def fmt(value, spec="{:.2f}"):
+    if value is None:
+        return "n/a"
+    if isinstance(value, str):
+        return value
+    return spec.format(value)
+
+
+def table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    lines += ["| " + " | ".join(fmt(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def firehose_table(res):
+    base = res.get("untraced", {}).get("rate")
+    floor = res.get("floor", {}).get("rate")
+    base_ns = res.get("untraced", {}).get("ns_per_call")
+    rows = []
+    for label, r in res.items():
+        added = r["ns_per_call"] - base_ns if base_ns is not None else None
+        rows.append([label, fmt(r["calls"], "{:.0f}"), fmt(r["rate"] / 1e6, "{:.3f}"),
+                     fmt(ratio(r["rate"], base)), fmt(ratio(r["rate"], floor)),
+                     fmt(r["ns_per_call"], "{:.0f}"), fmt(added, "{:+.0f}"),
+                     fmt(r.get("delivered_fraction"), "{:.4f}"),
+                     fmt(r.get("delivered_rate") and r["delivered_rate"] / 1e6, "{:.3f}"),
+                     fmt(r.get("max_lost") if "lost" in r else None, "{:.0f}"),
+                     fmt(r.get("cpu_ns_per_event"), "{:.0f}")])
+    return table(["tool", "calls", "load M calls/s", "× untraced", "× floor", "ns/call",
+                  "added ns/call", "delivered/calls", "delivered M ev/s", "lost (max)",
+                  "tracer CPU ns/event"], rows)
+
+
+def exec_table(res):
+    base = res.get("untraced", {}).get("wall_s")
+    rows = []
+    for label, r in res.items():
+        rel = ratio(r["wall_s"], base)
+        delivered = None if label == "untraced" else f"{r['min_delivered']:.0f}–{r['delivered']:.0f}"
+        rows.append([label, fmt(r["execs"], "{:.0f}"), fmt(r["wall_s"], "{:.3f}"), fmt(rel, "{:.3f}"),
+                     fmt(rel and (rel - 1) * 100, "{:+.1f}%"), fmt(1e6 * r["wall_s"] / r["execs"], "{:.0f}"),
+                     delivered if delivered else "n/a",
+                     fmt(None if label == "untraced" else r["max_lost"], "{:.0f}")])
+    return table(["tool", "execs", "wall s", "× untraced", "overhead", "µs/exec",
+                  "events seen (min–median)", "lost (max)"], rows)
+
+
+def startup_table(res):
+    rows = [[label, fmt(r["ready_ms"], "{:.1f}"), fmt(r["rss_mb"], "{:.1f}"),
+             fmt(r["max_rss_mb"], "{:.1f}"), r["ready_line"]] for label, r in res.items()]
+    return table(["tool", "launch → ready ms", "peak RSS MB", "max peak RSS MB", "ready line"], rows)
+
+
+def latency_table(res):
+    rows = [[label, fmt(r["sent"], "{:.0f}"), fmt(r["delivered"], "{:.0f}"), fmt(r["p50_ms"], "{:.1f}"),
+             fmt(r["p99_ms"], "{:.1f}"), fmt(r["max_ms"], "{:.1f}")] for label, r in res.items()]
+    return table(["tool", "events", "delivered", "p50 ms", "p99 ms", "max ms"], rows)
+
+
+def _find(res, prefix):
+    for label, r in (res or {}).items():
+        if label.startswith(prefix):
+            return r
+    return None
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("PASS" if ok else "MISS")
+
+
+def targets(results):
+    """Rows of (target, probekit, peer, verdict); verdict None when not measured."""
+    rows = []
+    fh = results.get("firehose") or {}
+    pk_file, pk_null = _find(fh, "probekit json>file"), _find(fh, "probekit json>/dev/null")
+    bt, floor = _find(fh, "bpftrace"), fh.get("floor")
+    if pk_file:
+        lost = max((r or {}).get("max_lost") or 0 for r in (pk_file, pk_null))
+        complete = pk_file.get("delivered_fraction")
+        ok = lost == 0 and complete is not None and complete >= 1.0
+        rows.append(("firehose: 0 drops (tool-reported; every call delivered to the file)",
+                     f"lost {lost}, delivered {fmt(complete, '{:.4f}')}",
+                     f"bpftrace lost {fmt(bt and bt.get('max_lost'), '{:.0f}')}, "
+                     f"delivered {fmt(bt and bt.get('delivered_fraction'), '{:.4f}')}", ok))
+        share = ratio(pk_file["rate"], floor and floor["rate"])
+        peer = ratio(bt and bt["rate"], floor and floor["rate"])
+        rows.append(("firehose: load rate ≥ 0.60 × bare-BPF floor", fmt(share),
+                     f"bpftrace {fmt(peer)}", None if share is None else share >= 0.60))
+        times = ratio(pk_file.get("delivered_rate"), bt and bt.get("delivered_rate"))
+        rows.append(("firehose: delivered rate ≥ 10 × bpftrace",
+                     f"{fmt(times, '{:.1f}')}×", "1×", None if times is None else times >= 10))
+    lat = results.get("latency") or {}
+    pk_lat, bt_lat = _find(lat, "probekit"), _find(lat, "bpftrace")
+    if pk_lat:
+        p99 = pk_lat["p99_ms"]
+        rows.append(("low rate: p99 latency < 100 ms", f"{fmt(p99, '{:.1f}')} ms",
+                     f"bpftrace {fmt(bt_lat and bt_lat['p99_ms'], '{:.1f}')} ms",
+                     None if p99 is None else p99 < 100 and pk_lat["delivered"] >= pk_lat["sent"]))
+    ex = results.get("exec") or {}
+    pk_ex, es, base = _find(ex, "probekit"), ex.get("execsnoop"), ex.get("untraced")
+    if pk_ex and base:
+        over = ratio(pk_ex["wall_s"], base["wall_s"]) - 1
+        peer = ratio(es and es["wall_s"], base["wall_s"])
+        rows.append(("exec storm: overhead ≤ execsnoop's", f"{over * 100:+.1f}%",
+                     f"execsnoop {fmt(peer and (peer - 1) * 100, '{:+.1f}%')}",
+                     None if peer is None else over <= peer - 1))
+        seen = es["delivered"] if es else None
+        rows.append(("exec storm: no exec missed that execsnoop saw",
+                     f"{pk_ex['min_delivered']:.0f}/{pk_ex['execs']} (worst run)",
+                     f"execsnoop {fmt(seen, '{:.0f}')}/{pk_ex['execs']}",
+                     pk_ex["min_delivered"] >= min(pk_ex["execs"], es["max_delivered"] if es else 0)))
+    st = results.get("startup") or {}
+    pk_st = _find(st, "probekit")
+    if pk_st:
+        es_st, bt_st = st.get("execsnoop"), _find(st, "bpftrace")
+        peers = (f"execsnoop {fmt(es_st and es_st['ready_ms'], '{:.0f}')} ms, "
+                 f"bpftrace {fmt(bt_st and bt_st['ready_ms'], '{:.0f}')} ms")
+        rows.append(("start-up < 200 ms, all built-in probes", f"{pk_st['ready_ms']:.0f} ms "
+                     f"({pk_st['ready_line'].split('ready: ')[-1]})", peers,
+                     pk_st["ready_ms"] < 200 and " 0 failed" in pk_st["ready_line"]))
+        peers = (f"execsnoop {fmt(es_st and es_st['max_rss_mb'], '{:.1f}')} MB, "
+                 f"bpftrace {fmt(bt_st and bt_st['max_rss_mb'], '{:.1f}')} MB")
+        rows.append(("peak RSS < 16 MB", f"{pk_st['max_rss_mb']:.1f} MB", peers,
+                     pk_st["max_rss_mb"] < 16))
+    return rows
+
+
+def targets_table(results):
+    rows = targets(results)
+    return table(["target", "probekit", "peer", "verdict"],
+                 [[name, pk, peer, verdict(ok)] for name, pk, peer, ok in rows]), rows

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: MIT
+"""Scenario 3, start-up and footprint: time from launch to "tracing" and the
+peak RSS, for probekit with every built-in probe, execsnoop and bpftrace with
+one probe. Each tool writes to a pseudo-terminal, as when run by hand, so
+its ready line is not held back by stdio buffering.
+"""
+import os
+import re
+import select
+import time
+
+from procs import Child, HarnessError, kill_leftovers, now_ns, proc_vm_hwm_kb
+from stats import median
+from tracers import PROBEKIT_READY
+
+RUN_AFTER_READY = 1.0  # seconds of tracing before the footprint is read
+READY_TIMEOUT = 60.0
+
+
+def tools(ctx, config_path):
+    found = []
+    if ctx.probekit:
+        with open(config_path, "w") as f:
+            f.write("".join(f"[{name}]\n" for name in ctx.plugins))
+        found.append((f"probekit ({len(ctx.plugins)} probes)",
+                      [ctx.probekit, "run", "--config", config_path, "--format", "json",
+                       "--output", "/dev/null"], PROBEKIT_READY))
+    if ctx.have("execsnoop"):
+        found.append(("execsnoop", ["execsnoop"], r"PCOMM"))
+    if ctx.have("bpftrace"):
+        found.append(("bpftrace (1 probe)",
+                      ["bpftrace", "-e",
+                       'tracepoint:sched:sched_process_exec { printf("%s\\n", comm); }'],
+                      r"Attaching \d+ probe"))
+    return found
+
+
+class PtyReader:
+    def __init__(self):
+        self.master, self.slave = os.openpty()
+        self.text = ""
+
+    def pump(self, seconds):
+        """Read what is there for up to `seconds`; False at end of file."""
+        ready, _, _ = select.select([self.master], [], [], seconds)
+        if not ready:
+            return True
+        try:
+            data = os.read(self.master, 65536)
+        except OSError:  # EIO: the other side is closed
+            return False
+        self.text += data.decode(errors="replace")
+        return bool(data)
+
+    def close(self):
+        os.close(self.master)
+
+
+def one_run(argv, pattern):
+    pty = PtyReader()
+    child = Child(argv, stdin=pty.slave, stdout=pty.slave, stderr=pty.slave)
+    os.close(pty.slave)
+    regex = re.compile(pattern)
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        match = None
+        while not match:
+            if time.monotonic() > deadline or not pty.pump(0.05) and not child.alive():
+                raise HarnessError(f"{argv[0]} not ready ({child.status}):\n{pty.text[-2000:]}")
+            match = regex.search(pty.text)
+        ready_ms = (now_ns() - child.launched_ns) / 1e6
+        end = time.monotonic() + RUN_AFTER_READY
+        while time.monotonic() < end:
+            pty.pump(0.05)
+        hwm_kb = proc_vm_hwm_kb(child.pid)
+        os.kill(child.pid, 2)
+        while pty.pump(0.1) and child.alive():
+            pass
+        child.wait(20)
+        return {"ready_ms": ready_ms, "rss_kb": max(hwm_kb, child.peak_rss_kb()),
+                "ready_line": match.group(0)}
+    finally:
+        kill_leftovers(child)
+        pty.close()
+
+
+def run(ctx):
+    config = os.path.join(ctx.run_dir("startup"), "all-probes.ini")
+    results = ctx.repeat("start-up", tools(ctx, config),
+                         lambda variant, run_dir: one_run(variant[1], variant[2]))
+    return {label: {"runs": len(rows),
+                    "ready_ms": median([r["ready_ms"] for r in rows]),
+                    "rss_mb": median([r["rss_kb"] for r in rows]) / 1024.0,
+                    "max_rss_mb": max(r["rss_kb"] for r in rows) / 1024.0,
+                    "ready_line": rows[-1]["ready_line"]}
+            for label, rows in results.items()}
