@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -32,6 +33,20 @@ int outbuf_open(struct outbuf *ob, const char *path, bool append)
         return 0;
 }
 
+/*
+ * Standard output may be inherited non-blocking (shared with a shell or
+ * another program): wait until it takes more rather than lose output.
+ */
+static int wait_writable(int fd)
+{
+        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+
+        while (poll(&pfd, 1, -1) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return 0;
+}
+
 static int write_all(int fd, const char *data, size_t n)
 {
         while (n > 0) {
@@ -40,6 +55,13 @@ static int write_all(int fd, const char *data, size_t n)
                 if (done < 0) {
                         if (errno == EINTR)
                                 continue;
+                        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                                int err = wait_writable(fd);
+
+                                if (err)
+                                        return err;
+                                continue;
+                        }
                         return -errno;
                 }
                 if (done == 0)

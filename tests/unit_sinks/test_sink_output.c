@@ -3,9 +3,13 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "builtin_sinks.h"
@@ -74,6 +78,57 @@ static void test_write_error_reported(void)
         CHECK_INT_EQ(-ENOSPC, outbuf_flush(&ob));
         CHECK_INT_EQ(0, outbuf_flush(&ob));
         CHECK_INT_EQ(0, outbuf_close(&ob));
+}
+
+/* Reads the pipe slowly to its end; exits 0 when it got exactly `expected` bytes. */
+static void slow_reader(int fd, size_t expected)
+{
+        const struct timespec pause = {.tv_nsec = 20 * 1000 * 1000};
+        static char chunk[64 * 1024];
+        size_t total = 0;
+        ssize_t got;
+
+        nanosleep(&pause, NULL); /* let the writer fill the pipe first */
+        while ((got = read(fd, chunk, sizeof(chunk))) > 0)
+                total += (size_t)got;
+        _exit(total == expected ? 0 : 1);
+}
+
+/* A non-blocking standard output (inherited that way) must not lose output. */
+static void test_nonblocking_stdout(void)
+{
+        const size_t total = 2 * OUTBUF_SIZE;
+        int fds[2], saved_stdout = dup(STDOUT_FILENO), status = -1;
+        struct outbuf ob;
+        pid_t child;
+
+        if (!CHECK(saved_stdout >= 0 && pipe(fds) == 0))
+                return;
+        child = fork();
+        if (child == 0) {
+                close(fds[1]);
+                slow_reader(fds[0], total);
+        }
+        close(fds[0]);
+        if (!CHECK(child > 0))
+                goto cleanup;
+        fflush(stdout);
+        dup2(fds[1], STDOUT_FILENO);
+        fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
+        CHECK_INT_EQ(0, outbuf_open(&ob, "-", false));
+        for (size_t i = 0; i < total; i++)
+                outbuf_putc(&ob, 'x');
+        CHECK_INT_EQ(0, outbuf_close(&ob));
+        dup2(saved_stdout, STDOUT_FILENO);
+        close(fds[1]); /* the reader sees the end */
+        fds[1] = -1;
+        CHECK(waitpid(child, &status, 0) == child);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+cleanup:
+        dup2(saved_stdout, STDOUT_FILENO);
+        close(saved_stdout);
+        if (fds[1] >= 0)
+                close(fds[1]);
 }
 
 /* Small pieces, a reserve across the end of the buffer, and one write larger than it. */
@@ -145,6 +200,7 @@ int main(void)
         test_open_failure();
         test_write_error_reported();
         test_outbuf_large_output();
+        test_nonblocking_stdout();
         test_options_are_declared();
         return check_exit_code("test_sink_output");
 }
