@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/* probekit plugins, probekit info, probekit check */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "describe.h"
+#include "setup.h"
+
+struct disk_cli {
+        struct setup_args setup;
+        bool markdown;
+        const char *plugin;
+};
+
+static int parse_disk_args(int argc, char **argv, const char *usage, struct disk_cli *cli)
+{
+        static const struct option longopts[] = {
+            {"plugin-dir", required_argument, NULL, 'P'},
+            {"config", required_argument, NULL, 'c'},
+            {"markdown", no_argument, NULL, 'm'},
+            {"help", no_argument, NULL, 'h'},
+            {0},
+        };
+        int opt;
+
+        while ((opt = getopt_long(argc, argv, "P:c:mh", longopts, NULL)) != -1) {
+                switch (opt) {
+                case 'P': {
+                        char **grown = realloc(cli->setup.plugin_dirs,
+                                               (cli->setup.n_plugin_dirs + 1) * sizeof(*grown));
+
+                        if (!grown)
+                                return EXIT_RUNTIME;
+                        cli->setup.plugin_dirs = grown;
+                        grown[cli->setup.n_plugin_dirs++] = optarg;
+                        break;
+                }
+                case 'c':
+                        cli->setup.config_path = optarg;
+                        break;
+                case 'm':
+                        cli->markdown = true;
+                        break;
+                case 'h':
+                        fputs(usage, stdout);
+                        exit(EXIT_OK);
+                default:
+                        fputs(usage, stderr);
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind < argc)
+                cli->plugin = argv[optind++];
+        if (optind < argc) {
+                fprintf(stderr, "probekit: unexpected argument '%s'\n", argv[optind]);
+                return EXIT_USAGE;
+        }
+        return EXIT_OK;
+}
+
+int cmd_plugins(int argc, char **argv)
+{
+        static const char usage[] =
+            "Usage: probekit plugins [--plugin-dir DIR]... [--config FILE]\n"
+            "\nList the plugins found: name, version, kind, description, file.\n"
+            "Files that are refused are reported with the reason.\n";
+        struct disk_cli cli = {0};
+        struct setup s;
+        int rc = parse_disk_args(argc, argv, usage, &cli);
+
+        if (rc)
+                return rc;
+        if (setup_load_plugins(&s, &cli.setup)) {
+                rc = EXIT_USAGE;
+                goto cleanup;
+        }
+        printf("%-16s %-8s %-6s %-50s %s\n", "NAME", "VERSION", "KIND", "DESCRIPTION", "FILE");
+        for (size_t i = 0; i < s.plugins.n; i++) {
+                const struct plugin_handle *p = &s.plugins.items[i];
+
+                printf("%-16s %-8s %-6s %-50s %s\n", p->desc.name, p->desc.version,
+                       p->desc.kind == PK_KIND_PROBE ? "probe" : "sink", p->desc.description,
+                       p->path);
+        }
+cleanup:
+        setup_free(&s);
+        free(cli.setup.plugin_dirs);
+        return rc;
+}
+
+int cmd_info(int argc, char **argv)
+{
+        static const char usage[] =
+            "Usage: probekit info PLUGIN [--markdown] [--plugin-dir DIR]...\n"
+            "\nShow a plugin's options (type, default, help) and event fields, from the\n"
+            "plugin's own declarations. --markdown prints the tables of its README.\n";
+        struct disk_cli cli = {0};
+        const struct plugin_handle *plugin;
+        struct setup s;
+        int rc = parse_disk_args(argc, argv, usage, &cli);
+
+        if (rc)
+                return rc;
+        if (!cli.plugin) {
+                fputs(usage, stderr);
+                free(cli.setup.plugin_dirs);
+                return EXIT_USAGE;
+        }
+        if (setup_load_plugins(&s, &cli.setup)) {
+                rc = EXIT_USAGE;
+                goto cleanup;
+        }
+        plugin = plugin_set_find(&s.plugins, cli.plugin);
+        if (!plugin) {
+                fprintf(stderr, "probekit: no plugin named '%s' (`probekit plugins` lists them)\n",
+                        cli.plugin);
+                rc = EXIT_USAGE;
+                goto cleanup;
+        }
+        describe_plugin(plugin, cli.markdown, stdout);
+cleanup:
+        setup_free(&s);
+        free(cli.setup.plugin_dirs);
+        return rc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+        static const char usage[] =
+            "Usage: probekit check [--config FILE] [--plugin-dir DIR]...\n"
+            "\nValidate a configuration against the plugins' declared options without\n"
+            "loading any BPF. Exits 0 when it is valid, 2 with file:line otherwise.\n";
+        struct disk_cli cli = {0};
+        size_t probes = 0, sinks = 0;
+        struct setup s;
+        int rc = parse_disk_args(argc, argv, usage, &cli);
+
+        if (rc)
+                return rc;
+        if (cli.plugin) {
+                cli.setup.config_path = cli.plugin; /* `probekit check FILE` works too */
+        }
+        if (setup_load(&s, &cli.setup)) {
+                rc = EXIT_USAGE;
+                goto cleanup;
+        }
+        for (size_t i = 0; i < s.plan.n_specs; i++) {
+                if (!spec_enabled(&s.plan.specs[i]))
+                        continue;
+                if (s.plan.specs[i].plugin->desc.kind == PK_KIND_PROBE)
+                        probes++;
+                else
+                        sinks++;
+        }
+        printf("%s: ok (%zu probes, %zu sinks enabled)\n",
+               cli.setup.config_path ? cli.setup.config_path : "built-in default", probes, sinks);
+cleanup:
+        setup_free(&s);
+        free(cli.setup.plugin_dirs);
+        return rc;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* The CLI's commands; each returns an exit code (enum exit_code). */
+#ifndef PK_CORE_COMMANDS_H
+#define PK_CORE_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+#endif

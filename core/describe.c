@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#include "describe.h"
+
+#include <string.h>
+
+#include "options.h"
+
+const char *field_type_name(enum pk_field_type type)
+{
+        switch (type) {
+        case PK_FIELD_U8:
+                return "u8";
+        case PK_FIELD_U16:
+                return "u16";
+        case PK_FIELD_U32:
+                return "u32";
+        case PK_FIELD_U64:
+                return "u64";
+        case PK_FIELD_S32:
+                return "s32";
+        case PK_FIELD_S64:
+                return "s64";
+        case PK_FIELD_BOOL:
+                return "bool";
+        case PK_FIELD_STR:
+                return "string";
+        case PK_FIELD_U64_ARRAY:
+                return "u64[]";
+        }
+        return "?";
+}
+
+/* "enum (a|b|c)", with the bar escaped for Markdown tables. */
+static void print_option_type(const struct pk_option *o, bool markdown, FILE *out)
+{
+        fputs(option_type_name(o->type), out);
+        if (o->type == PK_OPT_INT && (o->min || o->max))
+                fprintf(out, " [%lld, %lld]", (long long)o->min, (long long)o->max);
+        if (o->type != PK_OPT_ENUM)
+                return;
+        fputs(" (", out);
+        for (size_t i = 0; o->choices[i]; i++)
+                fprintf(out, "%s%s", i ? (markdown ? "\\|" : "|") : "", o->choices[i]);
+        fputs(")", out);
+}
+
+static void print_options_markdown(const struct pk_plugin *d, FILE *out)
+{
+        fputs("### Options\n\n", out);
+        if (!d->n_options) {
+                fputs("This plugin has no options of its own.\n\n", out);
+        } else {
+                fputs("| option | type | default | description |\n| --- | --- | --- | --- |\n",
+                      out);
+                for (uint32_t i = 0; i < d->n_options; i++) {
+                        const struct pk_option *o = &d->options[i];
+
+                        fprintf(out, "| `%s` | ", o->key);
+                        print_option_type(o, true, out);
+                        if (o->default_value && *o->default_value)
+                                fprintf(out, " | `%s` | %s |\n", o->default_value, o->help);
+                        else
+                                fprintf(out, " | | %s |\n", o->help);
+                }
+                fputs("\n", out);
+        }
+        if (d->kind == PK_KIND_PROBE) {
+                fputs("Every probe also takes the common options `enabled`, `plugin`, `pid`, "
+                      "`uid`, `comm`, `ring_size` and `wakeup` (docs/configuration.md).\n",
+                      out);
+        }
+        if (d->n_attach_modes) {
+                fputs("Attach modes, in order of preference (option `attach`, default `auto`):",
+                      out);
+                for (uint32_t i = 0; i < d->n_attach_modes; i++)
+                        fprintf(out, "%s `%s`", i ? "," : "", d->attach_modes[i].name);
+                fputs(".\n", out);
+        }
+}
+
+static void print_events_markdown(const struct pk_plugin *d, FILE *out)
+{
+        fputs("\n### Events\n\n"
+              "Every event also carries `ts`, `probe`, `event`, `pid`, `tid`, `uid`, `comm` "
+              "and `cgroup`",
+              out);
+        fputs(d->n_attach_modes ? ", and `mode`, the attach mode in use.\n" : ".\n", out);
+        for (uint32_t e = 0; e < d->n_events; e++) {
+                const struct pk_event_type *t = &d->events[e];
+
+                fprintf(out, "\n#### `%s`\n\n", t->name);
+                if (t->help)
+                        fprintf(out, "%s\n\n", t->help);
+                fputs("| field | type | description |\n| --- | --- | --- |\n", out);
+                for (uint32_t f = 0; f < t->n_fields; f++)
+                        fprintf(out, "| `%s` | %s | %s |\n", t->fields[f].name,
+                                field_type_name(t->fields[f].type),
+                                t->fields[f].help ? t->fields[f].help : "");
+        }
+}
+
+static void print_plain(const struct plugin_handle *plugin, FILE *out)
+{
+        const struct pk_plugin *d = &plugin->desc;
+
+        fprintf(out, "%s %s: %s\n", d->name, d->version, d->description);
+        fprintf(out, "kind: %s\nfile: %s\n", d->kind == PK_KIND_PROBE ? "probe" : "sink",
+                plugin->path);
+        if (d->n_attach_modes) {
+                fputs("attach modes:", out);
+                for (uint32_t i = 0; i < d->n_attach_modes; i++)
+                        fprintf(out, " %s", d->attach_modes[i].name);
+                fputs("\n", out);
+        }
+        fputs("\noptions:\n", out);
+        for (uint32_t i = 0; i < d->n_options; i++) {
+                const struct pk_option *o = &d->options[i];
+
+                fprintf(out, "  %-16s ", o->key);
+                print_option_type(o, false, out);
+                if (o->default_value)
+                        fprintf(out, ", default '%s'", o->default_value);
+                fprintf(out, "\n      %s\n", o->help);
+        }
+        if (d->kind == PK_KIND_PROBE)
+                fputs("  (and the common options: enabled, plugin, pid, uid, comm, ring_size, "
+                      "wakeup)\n",
+                      out);
+        for (uint32_t e = 0; e < d->n_events; e++) {
+                const struct pk_event_type *t = &d->events[e];
+
+                fprintf(out, "\nevent %s: %s\n", t->name, t->help ? t->help : "");
+                for (uint32_t f = 0; f < t->n_fields; f++)
+                        fprintf(out, "  %-16s %-7s %s\n", t->fields[f].name,
+                                field_type_name(t->fields[f].type),
+                                t->fields[f].help ? t->fields[f].help : "");
+        }
+}
+
+void describe_plugin(const struct plugin_handle *plugin, bool markdown, FILE *out)
+{
+        if (!markdown) {
+                print_plain(plugin, out);
+                return;
+        }
+        print_options_markdown(&plugin->desc, out);
+        if (plugin->desc.kind == PK_KIND_PROBE)
+                print_events_markdown(&plugin->desc, out);
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+#include "loader.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REQUIRED_DESC_SIZE (offsetof(struct pk_plugin, sink) + sizeof(void *))
+
+static bool name_is_valid(const char *name)
+{
+        if (!name || !*name || strlen(name) > 63)
+                return false;
+        for (const char *c = name; *c; c++) {
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+                        return false;
+        }
+        return true;
+}
+
+static bool key_is_reserved(const char *key)
+{
+        size_t n;
+        const struct pk_option *core = core_probe_options(&n);
+
+        if (!strcmp(key, "attach"))
+                return true;
+        for (size_t i = 0; i < n; i++) {
+                if (!strcmp(core[i].key, key))
+                        return true;
+        }
+        return false;
+}
+
+static int check_options(const struct pk_plugin *d, char *why, size_t len)
+{
+        if (d->n_options && !d->options) {
+                snprintf(why, len, "declares %u options but no option table", d->n_options);
+                return -EINVAL;
+        }
+        for (uint32_t i = 0; i < d->n_options; i++) {
+                const struct pk_option *o = &d->options[i];
+
+                if (!o->key || !*o->key) {
+                        snprintf(why, len, "option %u has no key", i);
+                        return -EINVAL;
+                }
+                if (o->type < PK_OPT_BOOL || o->type > PK_OPT_LIST) {
+                        snprintf(why, len, "option '%s' has unknown type %d", o->key, (int)o->type);
+                        return -EINVAL;
+                }
+                if (o->type == PK_OPT_ENUM && (!o->choices || !o->choices[0])) {
+                        snprintf(why, len, "enum option '%s' has no choices", o->key);
+                        return -EINVAL;
+                }
+                if (!o->help) {
+                        snprintf(why, len, "option '%s' has no help text", o->key);
+                        return -EINVAL;
+                }
+                if (d->kind == PK_KIND_PROBE && key_is_reserved(o->key)) {
+                        snprintf(why, len, "option '%s' is declared by the core for every probe",
+                                 o->key);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+static int check_event_type(const struct pk_event_type *e, uint32_t index, char *why, size_t len)
+{
+        uint32_t max = e->max_size ? e->max_size : e->min_size;
+
+        if (!e->name || !name_is_valid(e->name)) {
+                snprintf(why, len, "event type %u has no valid name", index);
+                return -EINVAL;
+        }
+        if (e->min_size < sizeof(struct pk_event_header) || max < e->min_size) {
+                snprintf(why, len,
+                         "event '%s': sizes [%u, %u] must start at sizeof(struct "
+                         "pk_event_header) = %zu",
+                         e->name, e->min_size, max, sizeof(struct pk_event_header));
+                return -EINVAL;
+        }
+        if (e->n_fields && !e->fields) {
+                snprintf(why, len, "event '%s' declares %u fields but no field table", e->name,
+                         e->n_fields);
+                return -EINVAL;
+        }
+        for (uint32_t f = 0; f < e->n_fields; f++) {
+                const struct pk_field *field = &e->fields[f];
+
+                if (!field->name || !*field->name) {
+                        snprintf(why, len, "event '%s': field %u has no name", e->name, f);
+                        return -EINVAL;
+                }
+                if (field->type < PK_FIELD_U8 || field->type > PK_FIELD_U64_ARRAY) {
+                        snprintf(why, len, "event '%s': field '%s' has unknown type %d", e->name,
+                                 field->name, (int)field->type);
+                        return -EINVAL;
+                }
+                /* a declarative field must lie inside every sample it can come in */
+                if (!e->decode && field->offset + field->size > e->min_size &&
+                    !(field->type == PK_FIELD_STR && field->offset <= e->min_size)) {
+                        snprintf(
+                            why, len,
+                            "event '%s': field '%s' (offset %u, size %u) ends past min_size %u",
+                            e->name, field->name, field->offset, field->size, e->min_size);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+static int check_probe(const struct pk_plugin *d, char *why, size_t len)
+{
+        if (!d->probe) {
+                snprintf(why, len, "missing member 'probe' (struct pk_probe_ops)");
+                return -EINVAL;
+        }
+        if (!d->probe->bpf_object) {
+                snprintf(why, len, "missing member 'probe->bpf_object'");
+                return -EINVAL;
+        }
+        if (!d->events || !d->n_events) {
+                snprintf(why, len, "missing member 'events' (a probe declares its event types)");
+                return -EINVAL;
+        }
+        for (uint32_t i = 0; i < d->n_events; i++) {
+                int rc = check_event_type(&d->events[i], i, why, len);
+
+                if (rc)
+                        return rc;
+        }
+        if (d->n_attach_modes && !d->attach_modes) {
+                snprintf(why, len, "declares %u attach modes but no table", d->n_attach_modes);
+                return -EINVAL;
+        }
+        for (uint32_t i = 0; i < d->n_attach_modes; i++) {
+                const struct pk_attach_mode *m = &d->attach_modes[i];
+
+                if (!name_is_valid(m->name) || !strcmp(m->name, "auto")) {
+                        snprintf(why, len, "attach mode %u has no valid name", i);
+                        return -EINVAL;
+                }
+                if (!m->programs || !m->programs[0]) {
+                        snprintf(why, len, "attach mode '%s' lists no programs", m->name);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+static int check_sink(const struct pk_plugin *d, char *why, size_t len)
+{
+        const struct pk_sink_ops *s = d->sink;
+
+        if (!s) {
+                snprintf(why, len, "missing member 'sink' (struct pk_sink_ops)");
+                return -EINVAL;
+        }
+        if (!s->open || !s->write || !s->flush || !s->close) {
+                snprintf(why, len, "missing member 'sink->%s'",
+                         !s->open    ? "open"
+                         : !s->write ? "write"
+                         : !s->flush ? "flush"
+                                     : "close");
+                return -EINVAL;
+        }
+        return 0;
+}
+
+int plugin_check_descriptor(const struct pk_plugin *d, char *why, size_t len)
+{
+        int rc;
+
+        if (d->abi_major != PK_ABI_MAJOR) {
+                snprintf(why, len,
+                         "built for ABI %u.%u, this probekit has ABI %u.%u (majors differ): "
+                         "rebuild the plugin against this probekit's SDK",
+                         d->abi_major, d->abi_minor, PK_ABI_MAJOR, PK_ABI_MINOR);
+                return -EINVAL;
+        }
+        if (d->abi_minor > PK_ABI_MINOR) {
+                snprintf(why, len,
+                         "built for ABI %u.%u, this probekit has ABI %u.%u: upgrade probekit or "
+                         "build the plugin against an older SDK",
+                         d->abi_major, d->abi_minor, PK_ABI_MAJOR, PK_ABI_MINOR);
+                return -EINVAL;
+        }
+        if (d->struct_size < REQUIRED_DESC_SIZE) {
+                snprintf(why, len, "descriptor is %u bytes, ABI %u.0 needs at least %zu",
+                         d->struct_size, PK_ABI_MAJOR, REQUIRED_DESC_SIZE);
+                return -EINVAL;
+        }
+        if (!d->name) {
+                snprintf(why, len, "missing member 'name'");
+                return -EINVAL;
+        }
+        if (!name_is_valid(d->name)) {
+                snprintf(why, len, "name '%s' is not [a-z0-9_]+ (at most 63 bytes)", d->name);
+                return -EINVAL;
+        }
+        if (!d->version || !*d->version) {
+                snprintf(why, len, "missing member 'version'");
+                return -EINVAL;
+        }
+        if (!d->description || !*d->description) {
+                snprintf(why, len, "missing member 'description'");
+                return -EINVAL;
+        }
+        rc = check_options(d, why, len);
+        if (rc)
+                return rc;
+        if (d->kind == PK_KIND_PROBE)
+                return check_probe(d, why, len);
+        if (d->kind == PK_KIND_SINK)
+                return check_sink(d, why, len);
+        snprintf(why, len, "unknown plugin kind %d", (int)d->kind);
+        return -EINVAL;
+}
+
+const struct plugin_handle *plugin_set_find(const struct plugin_set *set, const char *name)
+{
+        for (size_t i = 0; i < set->n; i++) {
+                if (!strcmp(set->items[i].desc.name, name))
+                        return &set->items[i];
+        }
+        return NULL;
+}
+
+static int make_attach_option(struct plugin_handle *h)
+{
+        const struct pk_plugin *d = &h->desc;
+
+        if (d->kind != PK_KIND_PROBE || !d->n_attach_modes)
+                return 0;
+        h->attach_choices = calloc(d->n_attach_modes + 2, sizeof(*h->attach_choices));
+        if (!h->attach_choices)
+                return -ENOMEM;
+        h->attach_choices[0] = "auto";
+        for (uint32_t i = 0; i < d->n_attach_modes; i++)
+                h->attach_choices[i + 1] = d->attach_modes[i].name;
+        h->attach_option = (struct pk_option){
+            .key = "attach",
+            .type = PK_OPT_ENUM,
+            .default_value = "auto",
+            .choices = h->attach_choices,
+            .help = "How to attach: auto tries each mode in the plugin's order of "
+                    "preference and uses the first that loads and attaches; naming a mode "
+                    "forces it.",
+        };
+        return 0;
+}
+
+int plugin_set_add(struct plugin_set *set, const struct pk_plugin *desc, void *dl, const char *path,
+                   char *why, size_t why_len)
+{
+        struct plugin_handle handle = {0}, *grown;
+        const struct plugin_handle *other;
+        size_t copy;
+        int rc;
+
+        if (!desc) {
+                snprintf(why, why_len, "%s() returned NULL", PK_PLUGIN_SYMBOL);
+                return -EINVAL;
+        }
+        rc = plugin_check_descriptor(desc, why, why_len);
+        if (rc)
+                return rc;
+        other = plugin_set_find(set, desc->name);
+        if (other) {
+                snprintf(why, why_len, "plugin '%s' is already loaded from %s", desc->name,
+                         other->path);
+                return -EEXIST;
+        }
+        /* an older plugin's descriptor is shorter: members past it read as zero */
+        copy = desc->struct_size < sizeof(handle.desc) ? desc->struct_size : sizeof(handle.desc);
+        memcpy(&handle.desc, desc, copy);
+        handle.dl = dl;
+        handle.path = strdup(path);
+        if (!handle.path)
+                return -ENOMEM;
+        rc = make_attach_option(&handle);
+        if (rc) {
+                free(handle.path);
+                return rc;
+        }
+        grown = realloc(set->items, (set->n + 1) * sizeof(*grown));
+        if (!grown) {
+                free(handle.path);
+                free(handle.attach_choices);
+                return -ENOMEM;
+        }
+        set->items = grown;
+        set->items[set->n++] = handle;
+        return 0;
+}
+
+int plugin_set_load_file(struct plugin_set *set, const char *path, char *why, size_t why_len)
+{
+        pk_plugin_entry_fn entry;
+        void *dl;
+        int rc;
+
+        dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        if (!dl) {
+                snprintf(why, why_len, "cannot be loaded: %s (check its dependencies with ldd(1))",
+                         dlerror());
+                return -ENOEXEC;
+        }
+        *(void **)(&entry) = dlsym(dl, PK_PLUGIN_SYMBOL);
+        if (!entry) {
+                snprintf(why, why_len, "not a probekit plugin: it exports no '%s' symbol",
+                         PK_PLUGIN_SYMBOL);
+                dlclose(dl);
+                return -ENOEXEC;
+        }
+        rc = plugin_set_add(set, entry(), dl, path, why, why_len);
+        if (rc)
+                dlclose(dl);
+        return rc;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_so_suffix(const char *name)
+{
+        size_t len = strlen(name);
+
+        return len > 3 && !strcmp(name + len - 3, ".so");
+}
+
+int plugin_set_load_dir(struct plugin_set *set, const char *dir, plugin_refusal_fn on_refusal,
+                        void *ctx)
+{
+        struct dirent *entry;
+        char **names = NULL;
+        size_t n = 0;
+        int rc = 0;
+        DIR *d;
+
+        d = opendir(dir);
+        if (!d)
+                return -errno;
+        while ((entry = readdir(d))) {
+                char **grown;
+
+                if (!has_so_suffix(entry->d_name))
+                        continue;
+                grown = realloc(names, (n + 1) * sizeof(*grown));
+                if (!grown) {
+                        rc = -ENOMEM;
+                        goto cleanup;
+                }
+                names = grown;
+                names[n] = strdup(entry->d_name);
+                if (!names[n]) {
+                        rc = -ENOMEM;
+                        goto cleanup;
+                }
+                n++;
+        }
+        qsort(names, n, sizeof(*names), compare_names);
+        for (size_t i = 0; i < n; i++) {
+                char path[4096], why[512];
+
+                snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+                if (plugin_set_load_file(set, path, why, sizeof(why))) {
+                        set->refused++;
+                        if (on_refusal)
+                                on_refusal(path, why, ctx);
+                }
+        }
+cleanup:
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+        closedir(d);
+        return rc;
+}
+
+void plugin_set_free(struct plugin_set *set)
+{
+        for (size_t i = 0; i < set->n; i++) {
+                free(set->items[i].path);
+                free(set->items[i].attach_choices);
+                /* plugins stay mapped until exit: records may still point into them */
+        }
+        free(set->items);
+        memset(set, 0, sizeof(*set));
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/* probekit: run pluggable eBPF probes. */
+#include <stdio.h>
+#include <string.h>
+
+#include <probekit/plugin.h>
+
+#include "commands.h"
+#include "setup.h"
+
+#ifndef PROBEKIT_VERSION
+#define PROBEKIT_VERSION "0.0.0"
+#endif
+
+static const char usage[] =
+    "Usage: probekit COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  run       load and attach the probes, write their events to the sinks\n"
+    "  list      show the probes of the running instance\n"
+    "  plugins   list the plugins found on disk\n"
+    "  info      show a plugin's options and event fields\n"
+    "  check     validate a configuration file without loading BPF\n"
+    "\n"
+    "Run 'probekit COMMAND --help' for a command's options.\n"
+    "Options: --help, --version\n"
+    "\n"
+    "Exit codes: 0 success; 1 no probe could attach or the loop failed; 2 bad\n"
+    "arguments or configuration; 3 no running instance (list).\n";
+
+int main(int argc, char **argv)
+{
+        static const struct {
+                const char *name;
+                int (*fn)(int argc, char **argv);
+        } commands[] = {
+            {"run", cmd_run},   {"list", cmd_list},   {"plugins", cmd_plugins},
+            {"info", cmd_info}, {"check", cmd_check},
+        };
+
+        if (argc < 2) {
+                fputs(usage, stderr);
+                return EXIT_USAGE;
+        }
+        if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+                fputs(usage, stdout);
+                return EXIT_OK;
+        }
+        if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+                printf("probekit %s (plugin ABI %d.%d)\n", PROBEKIT_VERSION, PK_ABI_MAJOR,
+                       PK_ABI_MINOR);
+                return EXIT_OK;
+        }
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                if (!strcmp(argv[1], commands[i].name))
+                        return commands[i].fn(argc - 1, argv + 1);
+        }
+        fprintf(stderr, "probekit: unknown command '%s'\n\n%s", argv[1], usage);
+        return EXIT_USAGE;
+}

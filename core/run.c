@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "control.h"
+#include "decode.h"
+#include "log.h"
+#include "probe.h"
+
+/* epoll_event.data.u32 tags: what became ready */
+enum loop_source {
+        SOURCE_RINGS = 1,
+        SOURCE_SIGNAL,
+        SOURCE_TIMER,
+        SOURCE_CONTROL,
+};
+
+/* ring buffer callbacks get the instance as context; records go to this run */
+static struct run *active_run;
+
+static uint64_t monotonic_ns(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int run_deliver(const struct pk_record *rec, void *ctx)
+{
+        struct run *run = ctx;
+
+        for (size_t i = 0; i < run->n_sinks; i++) {
+                struct pk_instance *sink = &run->sinks[i];
+                int rc;
+
+                if (sink->state != INSTANCE_ATTACHED)
+                        continue;
+                rc = sink->plugin->desc.sink->write(sink->plugin_state, rec);
+                if (rc) {
+                        sink->state = INSTANCE_FAILED;
+                        snprintf(sink->reason, sizeof(sink->reason), "write: %s", strerror(-rc));
+                        log_error(sink->name, "stopped: %s", sink->reason);
+                }
+        }
+        return 0;
+}
+
+/* libbpf ring_buffer callback: one sample of one probe. */
+static int on_sample(void *ctx, void *data, size_t size)
+{
+        struct pk_instance *inst = ctx;
+        struct pk_record rec;
+
+        if (decode_sample(inst, data, size, &rec)) {
+                inst->malformed++;
+                return 0;
+        }
+        inst->events++;
+        return run_deliver(&rec, active_run);
+}
+
+static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
+{
+        struct run *run = ctx;
+
+        if (!run->rings) {
+                run->rings = ring_buffer__new(map_fd, on_sample, inst, NULL);
+                if (!run->rings) {
+                        int rc = -errno;
+
+                        return rc ? rc : -ENOMEM;
+                }
+                return 0;
+        }
+        return ring_buffer__add(run->rings, map_fd, on_sample, inst);
+}
+
+static int open_sink(struct pk_instance *sink)
+{
+        int rc = sink->plugin->desc.sink->open(host_table(), sink, &sink->plugin_state);
+
+        if (rc) {
+                sink->state = INSTANCE_FAILED;
+                snprintf(sink->reason, sizeof(sink->reason), "open: %s", strerror(-rc));
+                log_error(sink->name, "failed: %s", sink->reason);
+                return rc;
+        }
+        sink->state = INSTANCE_ATTACHED;
+        return 0;
+}
+
+static void flush_sinks(struct run *run)
+{
+        for (size_t i = 0; i < run->n_sinks; i++) {
+                struct pk_instance *sink = &run->sinks[i];
+                int rc;
+
+                if (sink->state != INSTANCE_ATTACHED)
+                        continue;
+                rc = sink->plugin->desc.sink->flush(sink->plugin_state);
+                if (rc) {
+                        sink->state = INSTANCE_FAILED;
+                        snprintf(sink->reason, sizeof(sink->reason), "flush: %s", strerror(-rc));
+                        log_error(sink->name, "stopped: %s", sink->reason);
+                }
+        }
+}
+
+static void instance_from_spec(struct pk_instance *inst, struct instance_spec *spec)
+{
+        memset(inst, 0, sizeof(*inst));
+        inst->name = spec->name;
+        inst->plugin = spec->plugin;
+        inst->opts = spec->opts;
+        inst->drops_fd = -1;
+        inst->state = spec_enabled(spec) ? INSTANCE_PENDING : INSTANCE_DISABLED;
+        spec->name = NULL;
+        memset(&spec->opts, 0, sizeof(spec->opts));
+}
+
+static int split_plan(struct run *run, struct plan *plan)
+{
+        run->probes = calloc(plan->n_specs + 1, sizeof(*run->probes));
+        run->sinks = calloc(plan->n_specs + 1, sizeof(*run->sinks));
+        if (!run->probes || !run->sinks)
+                return -ENOMEM;
+        for (size_t i = 0; i < plan->n_specs; i++) {
+                struct instance_spec *spec = &plan->specs[i];
+
+                if (spec->plugin->desc.kind == PK_KIND_SINK)
+                        instance_from_spec(&run->sinks[run->n_sinks++], spec);
+                else
+                        instance_from_spec(&run->probes[run->n_probes++], spec);
+        }
+        return 0;
+}
+
+static int add_to_epoll(int epoll_fd, int fd, enum loop_source tag)
+{
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = tag};
+
+        return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int setup_fds(struct run *run)
+{
+        struct itimerspec every = {0};
+        sigset_t mask;
+        int rc;
+
+        run->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        if (run->epoll_fd < 0)
+                return -errno;
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGHUP);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL))
+                return -errno;
+        run->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (run->signal_fd < 0)
+                return -errno;
+        run->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (run->timer_fd < 0)
+                return -errno;
+        every.it_interval.tv_sec = run->opts.flush_interval_ms / 1000;
+        every.it_interval.tv_nsec = (run->opts.flush_interval_ms % 1000) * 1000000L;
+        every.it_value = every.it_interval;
+        if (timerfd_settime(run->timer_fd, 0, &every, NULL))
+                return -errno;
+        rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL);
+        if (!rc)
+                rc = add_to_epoll(run->epoll_fd, run->timer_fd, SOURCE_TIMER);
+        return rc;
+}
+
+size_t run_count_attached(const struct run *run)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < run->n_probes; i++)
+                n += run->probes[i].state == INSTANCE_ATTACHED;
+        return n;
+}
+
+int run_setup(struct run *run, struct plan *plan, const struct run_options *opts)
+{
+        struct probe_env env = {.mount_tracefs = opts->mount_tracefs};
+        size_t enabled = 0, failed = 0;
+        int rc;
+
+        memset(run, 0, sizeof(*run));
+        run->epoll_fd = run->signal_fd = run->timer_fd = run->control_fd = -1;
+        run->opts = *opts;
+        run->started_ns = monotonic_ns();
+        clock_refresh_offset();
+        host_set_record_sink(run_deliver, run);
+        host_set_ringbuf_adder(add_ringbuf, run);
+        active_run = run;
+        rc = split_plan(run, plan);
+        if (rc)
+                return rc;
+        rc = setup_fds(run);
+        if (rc) {
+                log_error(NULL, "setting up the event loop: %s", strerror(-rc));
+                return rc;
+        }
+        for (size_t i = 0; i < run->n_sinks; i++) {
+                if (run->sinks[i].state == INSTANCE_PENDING)
+                        open_sink(&run->sinks[i]);
+        }
+        for (size_t i = 0; i < run->n_probes; i++) {
+                struct pk_instance *inst = &run->probes[i];
+
+                if (inst->state == INSTANCE_DISABLED)
+                        continue;
+                enabled++;
+                if (probe_start(inst, &env))
+                        failed++;
+        }
+        if (run->rings) {
+                rc = add_to_epoll(run->epoll_fd, ring_buffer__epoll_fd(run->rings), SOURCE_RINGS);
+                if (rc)
+                        return rc;
+        }
+        if (opts->control_socket && *opts->control_socket) {
+                run->control_fd = control_listen(opts->control_socket);
+                if (run->control_fd >= 0)
+                        add_to_epoll(run->epoll_fd, run->control_fd, SOURCE_CONTROL);
+        }
+        log_info(NULL, "ready: %zu attached, %zu failed", enabled - failed, failed);
+        if (enabled && failed == enabled) {
+                log_error(NULL, "no probe could attach");
+                return -ENOENT;
+        }
+        if (!enabled) {
+                log_error(NULL, "no probe is enabled");
+                return -ENOENT;
+        }
+        return 0;
+}
+
+static void consume_rings(struct run *run)
+{
+        if (run->rings)
+                ring_buffer__consume(run->rings);
+}
+
+static void check_drops(struct run *run)
+{
+        for (size_t i = 0; i < run->n_probes; i++) {
+                struct pk_instance *inst = &run->probes[i];
+                int64_t ring_size;
+
+                if (inst->state != INSTANCE_ATTACHED)
+                        continue;
+                probe_read_drops(inst);
+                if (inst->drops <= inst->drops_logged)
+                        continue;
+                ring_size = option_set_get(&inst->opts, "ring_size")->i;
+                log_warn(inst->name,
+                         "%llu events dropped since the last report (%llu in all): the ring "
+                         "buffer (ring_size = %lld) was full; raise ring_size or narrow the "
+                         "filters",
+                         (unsigned long long)(inst->drops - inst->drops_logged),
+                         (unsigned long long)inst->drops, (long long)ring_size);
+                inst->drops_logged = inst->drops;
+        }
+}
+
+static void tick_plugins(struct run *run)
+{
+        for (size_t i = 0; i < run->n_probes; i++) {
+                struct pk_instance *inst = &run->probes[i];
+                const struct pk_probe_ops *ops = inst->plugin->desc.probe;
+                int rc;
+
+                if (inst->state != INSTANCE_ATTACHED || !ops->tick)
+                        continue;
+                rc = ops->tick(inst->plugin_state);
+                if (rc)
+                        log_warn(inst->name, "tick(): %s", strerror(-rc));
+        }
+}
+
+static void on_timer(struct run *run)
+{
+        uint64_t expirations, now = monotonic_ns();
+        static uint64_t last_stats_ns;
+
+        if (read(run->timer_fd, &expirations, sizeof(expirations)) < 0)
+                return;
+        consume_rings(run);
+        if (now - last_stats_ns >= (uint64_t)run->opts.stats_interval_s * 1000000000ULL) {
+                last_stats_ns = now;
+                clock_refresh_offset();
+                check_drops(run);
+                tick_plugins(run);
+        }
+        flush_sinks(run);
+        if (run->opts.duration_s &&
+            now - run->started_ns >= (uint64_t)run->opts.duration_s * 1000000000ULL) {
+                log_info(NULL, "duration of %llds reached", (long long)run->opts.duration_s);
+                run->stop = true;
+        }
+}
+
+static void on_signal(struct run *run)
+{
+        struct signalfd_siginfo info;
+
+        if (read(run->signal_fd, &info, sizeof(info)) == sizeof(info)) {
+                log_info(NULL, "%s received: stopping", strsignal((int)info.ssi_signo));
+                run->stop = true;
+        }
+}
+
+int run_loop(struct run *run)
+{
+        struct epoll_event events[8];
+
+        while (!run->stop) {
+                int n = epoll_wait(run->epoll_fd, events, 8, -1);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                for (int i = 0; i < n; i++) {
+                        switch (events[i].data.u32) {
+                        case SOURCE_RINGS:
+                                consume_rings(run);
+                                break;
+                        case SOURCE_SIGNAL:
+                                on_signal(run);
+                                break;
+                        case SOURCE_TIMER:
+                                on_timer(run);
+                                break;
+                        case SOURCE_CONTROL:
+                                control_serve(run->control_fd, run);
+                                break;
+                        }
+                }
+        }
+        return 0;
+}
+
+static void log_summary(const struct pk_instance *inst)
+{
+        if (inst->state != INSTANCE_DETACHED)
+                return;
+        log_info(inst->name, "%llu events, %llu dropped in the kernel, %llu malformed",
+                 (unsigned long long)inst->events, (unsigned long long)inst->drops,
+                 (unsigned long long)inst->malformed);
+}
+
+static void close_fd(int *fd)
+{
+        if (*fd >= 0)
+                close(*fd);
+        *fd = -1;
+}
+
+void run_teardown(struct run *run)
+{
+        /* what is in the rings now was traced: deliver it before detaching */
+        consume_rings(run);
+        for (size_t i = 0; i < run->n_probes; i++) {
+                struct pk_instance *inst = &run->probes[i];
+
+                if (inst->state == INSTANCE_ATTACHED) {
+                        /* tick() once more so aggregating plugins report the last interval */
+                        if (inst->plugin->desc.probe->tick)
+                                inst->plugin->desc.probe->tick(inst->plugin_state);
+                }
+        }
+        ring_buffer__free(run->rings);
+        run->rings = NULL;
+        for (size_t i = 0; i < run->n_probes; i++) {
+                struct pk_instance *inst = &run->probes[i];
+
+                probe_stop(inst);
+                log_summary(inst);
+                option_set_free(&inst->opts);
+                free(inst->name);
+        }
+        for (size_t i = 0; i < run->n_sinks; i++) {
+                struct pk_instance *sink = &run->sinks[i];
+
+                if (sink->state == INSTANCE_ATTACHED) {
+                        sink->plugin->desc.sink->flush(sink->plugin_state);
+                        sink->plugin->desc.sink->close(sink->plugin_state);
+                }
+                option_set_free(&sink->opts);
+                free(sink->name);
+        }
+        if (run->control_fd >= 0 && run->opts.control_socket)
+                control_unlink(run->opts.control_socket);
+        close_fd(&run->control_fd);
+        close_fd(&run->timer_fd);
+        close_fd(&run->signal_fd);
+        close_fd(&run->epoll_fd);
+        free(run->probes);
+        free(run->sinks);
+        run->probes = run->sinks = NULL;
+}

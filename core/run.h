@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The running instance: every probe and sink, and the one epoll loop that
+ * multiplexes the probes' ring buffers, signals, the timer and the control
+ * socket.
+ */
+#ifndef PK_CORE_RUN_H
+#define PK_CORE_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "instance.h"
+#include "plan.h"
+
+struct ring_buffer;
+
+struct run_options {
+        int64_t flush_interval_ms;
+        int64_t stats_interval_s;
+        int64_t duration_s;         /* 0: until a signal */
+        const char *control_socket; /* NULL or "": none */
+        bool mount_tracefs;
+};
+
+struct run {
+        struct pk_instance *probes;
+        size_t n_probes;
+        struct pk_instance *sinks;
+        size_t n_sinks;
+        struct ring_buffer *rings;
+        struct run_options opts;
+        uint64_t started_ns; /* CLOCK_MONOTONIC */
+        int epoll_fd;
+        int signal_fd;
+        int timer_fd;
+        int control_fd;
+        bool stop;
+};
+
+/* Take ownership of the plan's specs, open the sinks and start the probes. */
+int run_setup(struct run *run, struct plan *plan, const struct run_options *opts);
+/* The loop; returns when a signal or the duration ends it. */
+int run_loop(struct run *run);
+/* Drain the rings, detach every probe, flush and close the sinks. */
+void run_teardown(struct run *run);
+
+/* Deliver one record to every sink (also used by the host's emit()). */
+int run_deliver(const struct pk_record *rec, void *run);
+
+size_t run_count_attached(const struct run *run);
+
+#endif

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+#include "setup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin_sinks.h"
+#include "log.h"
+
+#ifndef PROBEKIT_PLUGIN_RELDIR
+#define PROBEKIT_PLUGIN_RELDIR "../lib/probekit/plugins"
+#endif
+
+const char *builtin_plugin_dir(void)
+{
+        static char dir[PATH_MAX + 64];
+        char exe[PATH_MAX];
+        ssize_t n;
+        char *slash;
+
+        if (dir[0])
+                return dir;
+        n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n <= 0)
+                return NULL;
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (!slash)
+                return NULL;
+        *slash = '\0';
+        snprintf(dir, sizeof(dir), "%s/%s", exe, PROBEKIT_PLUGIN_RELDIR);
+        /* shorter paths in messages and `probekit plugins` */
+        if (realpath(dir, exe))
+                snprintf(dir, sizeof(dir), "%s", exe);
+        return dir;
+}
+
+int split_commas(const char *text, char ***items, size_t *n)
+{
+        static const struct pk_option list = {.key = "list", .type = PK_OPT_LIST};
+        struct option_value value = {0};
+        char err[256];
+        int rc = option_parse(&list, text, &value, err, sizeof(err));
+
+        if (rc)
+                return rc;
+        *items = value.items;
+        *n = value.n_items;
+        return 0;
+}
+
+static void on_refusal(const char *path, const char *reason, void *ctx)
+{
+        (void)ctx;
+        log_warn(NULL, "%s: refused: %s", path, reason);
+}
+
+static int load_dir(struct setup *s, const char *dir, bool must_exist)
+{
+        int rc = plugin_set_load_dir(&s->plugins, dir, on_refusal, NULL);
+
+        if (rc == -ENOENT && !must_exist)
+                return 0;
+        if (rc) {
+                log_error(NULL, "plugin directory %s: %s", dir, strerror(-rc));
+                return rc;
+        }
+        return 0;
+}
+
+static int add_builtin_sinks(struct setup *s)
+{
+        const struct pk_plugin *sinks[] = {&pk_text_sink_plugin, &pk_json_sink_plugin};
+        char why[256];
+
+        for (size_t i = 0; i < PK_COUNT(sinks); i++) {
+                if (plugin_set_add(&s->plugins, sinks[i], NULL, "built-in", why, sizeof(why))) {
+                        log_error(NULL, "built-in sink: %s", why);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+static int read_config(struct setup *s, const struct setup_args *args)
+{
+        char err[1024];
+        int rc;
+
+        if (args->config_path)
+                rc = config_read_file(args->config_path, &s->cfg, err, sizeof(err));
+        else
+                rc = config_read_string("built-in default", "", &s->cfg, err, sizeof(err));
+        if (!rc)
+                rc = plan_read_globals(&s->cfg, &s->global, err, sizeof(err));
+        if (rc) {
+                fprintf(stderr, "probekit: %s\n", err);
+                return rc;
+        }
+        return 0;
+}
+
+int setup_load_plugins(struct setup *s, const struct setup_args *args)
+{
+        const struct option_value *dirs;
+        const char *builtin = builtin_plugin_dir();
+        int rc;
+
+        memset(s, 0, sizeof(*s));
+        rc = read_config(s, args);
+        if (rc)
+                return rc;
+        rc = add_builtin_sinks(s);
+        if (rc)
+                return rc;
+        if (builtin) {
+                rc = load_dir(s, builtin, false);
+                if (rc)
+                        return rc;
+        }
+        dirs = option_set_get(&s->global, "plugin_dir");
+        for (size_t i = 0; dirs && i < dirs->n_items; i++) {
+                rc = load_dir(s, dirs->items[i], true);
+                if (rc)
+                        return rc;
+        }
+        for (size_t i = 0; i < args->n_plugin_dirs; i++) {
+                rc = load_dir(s, args->plugin_dirs[i], true);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
+static int apply_overrides(struct setup *s, const struct setup_args *args)
+{
+        const char *keys[] = {"format", "output", "control_socket"};
+        const char *values[] = {args->format, args->output, args->control_socket};
+        char err[512];
+
+        for (size_t i = 0; i < PK_COUNT(keys); i++) {
+                if (!values[i])
+                        continue;
+                if (option_set_assign(&s->global, keys[i], values[i], 0, err, sizeof(err))) {
+                        fprintf(stderr, "probekit: --%s: %s\n", keys[i], err);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+/* The sink [probekit] format/output ask for, unless format = none. */
+static int add_main_sink(struct setup *s)
+{
+        const char *format = option_set_get(&s->global, "format")->s;
+        const char *output = option_set_get(&s->global, "output")->s;
+        const struct plugin_handle *plugin = plugin_set_find(&s->plugins, format);
+        struct instance_spec spec, *grown;
+        char err[512];
+        int rc;
+
+        if (!strcmp(format, "none"))
+                return 0;
+        for (size_t i = 0; i < s->plan.n_specs; i++) {
+                if (!strcmp(s->plan.specs[i].name, format))
+                        return 0; /* configured in its own section */
+        }
+        rc = instance_spec_init(&spec, format, plugin, 0, err, sizeof(err));
+        if (!rc)
+                rc = option_set_assign(&spec.opts, "output", output, 0, err, sizeof(err));
+        if (rc) {
+                fprintf(stderr, "probekit: main sink: %s\n", err);
+                return rc;
+        }
+        grown = realloc(s->plan.specs, (s->plan.n_specs + 1) * sizeof(*grown));
+        if (!grown)
+                return -ENOMEM;
+        s->plan.specs = grown;
+        s->plan.specs[s->plan.n_specs++] = spec;
+        return 0;
+}
+
+int setup_load(struct setup *s, const struct setup_args *args)
+{
+        char err[1024];
+        int rc;
+
+        rc = setup_load_plugins(s, args);
+        if (!rc)
+                rc = apply_overrides(s, args);
+        if (rc)
+                return rc;
+        rc =
+            plan_build(&s->cfg, &s->plugins, args->config_path == NULL, &s->plan, err, sizeof(err));
+        if (!rc && args->n_probes)
+                rc = plan_select(&s->plan, &s->plugins, args->probes, args->n_probes, err,
+                                 sizeof(err));
+        if (rc) {
+                fprintf(stderr, "probekit: %s\n", err);
+                return rc;
+        }
+        return add_main_sink(s);
+}
+
+void setup_free(struct setup *s)
+{
+        plan_free(&s->plan);
+        plugin_set_free(&s->plugins);
+        option_set_free(&s->global);
+        config_free(&s->cfg);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What `run`, `check`, `plugins` and `info` share: read the config, load the
+ * plugins from every directory, and validate the instances.
+ */
+#ifndef PK_CORE_SETUP_H
+#define PK_CORE_SETUP_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "loader.h"
+#include "options.h"
+#include "plan.h"
+
+/* Exit codes, documented in docs/cli.md. */
+enum exit_code {
+        EXIT_OK = 0,
+        EXIT_RUNTIME = 1,     /* no probe could attach, or the loop failed */
+        EXIT_USAGE = 2,       /* bad arguments or configuration */
+        EXIT_NO_INSTANCE = 3, /* `list`: no running instance */
+};
+
+struct setup_args {
+        const char *config_path; /* NULL: the built-in default configuration */
+        char **plugin_dirs;      /* from --plugin-dir */
+        size_t n_plugin_dirs;
+        const char *format; /* overrides, NULL when not given */
+        const char *output;
+        const char *control_socket;
+        char **probes; /* --probes */
+        size_t n_probes;
+};
+
+struct setup {
+        struct config cfg;
+        struct option_set global;
+        struct plugin_set plugins;
+        struct plan plan;
+};
+
+/* Config and plugins only (for `plugins` and `info`). Errors are printed. */
+int setup_load_plugins(struct setup *s, const struct setup_args *args);
+/* Everything, including the plan with the main sink. Errors are printed. */
+int setup_load(struct setup *s, const struct setup_args *args);
+void setup_free(struct setup *s);
+
+/* The directory holding the built-in plugins, next to the executable. */
+const char *builtin_plugin_dir(void);
+
+/* Split "a,b,c" into a newly allocated array (for --probes). */
+int split_commas(const char *text, char ***items, size_t *n);
+
+#endif
