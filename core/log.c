@@ -8,7 +8,7 @@
 
 static enum pk_log_level current_level = PK_LOG_INFO;
 static const char *libbpf_owner;
-static char libbpf_last_warning[512];
+static char libbpf_last_warning[1024];
 
 void log_set_level(enum pk_log_level level)
 {
