@@ -86,8 +86,7 @@ static const struct pk_plugin kprobe_unlink_plugin = {
     PK_PLUGIN_HEADER(PK_KIND_PROBE),
     .name = "kprobe_unlink",
     .version = "0.1.0",
-    .description =
-        "file unlinks with path, result and latency (do_unlinkat or syscall tracepoints)",
+    .description = "file unlinks with path, result and latency",
     .events = unlink_events,
     .n_events = PK_COUNT(unlink_events),
     .attach_modes = unlink_attach_modes,

@@ -115,7 +115,7 @@ static const struct pk_plugin tp_exec_plugin = {
     PK_PLUGIN_HEADER(PK_KIND_PROBE),
     .name = "tp_exec",
     .version = "0.1.0",
-    .description = "process exec and exit (sched_process_exec/exit BTF tracepoints)",
+    .description = "process exec and exit events",
     .options = tp_exec_options,
     .n_options = PK_COUNT(tp_exec_options),
     .events = tp_exec_events,
