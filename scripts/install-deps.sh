@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install every Debian 12 package probekit needs to build, test and benchmark.
+# Safe to run again: apt-get skips what is already there.
+set -euo pipefail
+
+packages=(
+	# build
+	build-essential cmake pkg-config clang llvm libbpf-dev bpftool libelf-dev
+	zlib1g-dev libinih-dev g++
+	# tests: python3 drives the integration tests, script(1) gives bash a tty
+	python3 bsdutils util-linux bash procps
+	# kernel matrix (tests/vm)
+	qemu-system-x86 busybox-static cpio kmod
+	# benchmark peers (bench/)
+	bpftrace libbpf-tools
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: run as root (BPF needs it anyway): sudo $0" >&2
+	exit 1
+fi
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ] && [ "${CI:-}" != "true" ]; then
+	exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${packages[@]}"
