@@ -33,7 +33,7 @@ struct {
 
 struct {
         __uint(type, BPF_MAP_TYPE_HASH);
-        __uint(max_entries, RAW_TP_COUNT_MAP_ENTRIES);
+        __uint(max_entries, 1); /* set from `max_pairs` before load */
         __type(key, struct raw_tp_count_key);
         __type(value, struct raw_tp_count_value);
 } syscall_counts SEC(".maps");

@@ -26,6 +26,13 @@ static const struct pk_option options[] = {
      .choices = mode_choices,
      .help = "events: one event per completed syscall; counts: calls per process and "
              "syscall every interval"},
+    {.key = "max_pairs",
+     .type = PK_OPT_INT,
+     .default_value = "65536",
+     .min = 1024,
+     .max = 1 << 22,
+     .help = "mode = counts: most (process, syscall) pairs counted in one interval; the "
+             "kernel keeps about 100 bytes for each"},
     {.key = "syscalls",
      .type = PK_OPT_LIST,
      .max = 32,
@@ -131,6 +138,7 @@ static int raw_tp_create(const struct pk_host *host, struct pk_instance *inst, v
         state->counts_fd = -1;
         state->misses_fd = -1;
         state->counts_mode = strcmp(host->opt_string(inst, "mode"), "counts") == 0;
+        state->max_pairs = (uint32_t)host->opt_int(inst, "max_pairs");
         err = read_syscall_set(state);
         if (err) {
                 free(state);
@@ -149,13 +157,25 @@ static int set_autoload(struct bpf_object *obj, const char *name, bool autoload)
         return bpf_program__set_autoload(prog, autoload);
 }
 
+static int set_max_entries(struct bpf_object *obj, const char *name, uint32_t entries)
+{
+        struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+        if (!map)
+                return -ENOENT;
+        return bpf_map__set_max_entries(map, entries);
+}
+
 static int raw_tp_configure(void *opaque, struct bpf_object *obj, const char *mode)
 {
         struct raw_tp_state *state = opaque;
         int err;
 
         (void)mode; /* no attach modes: the `mode` option picks the programs */
-        err = set_autoload(obj, "syscall_enter", !state->counts_mode);
+        /* events mode leaves the map unused: keep it at one entry */
+        err = set_max_entries(obj, "syscall_counts", state->counts_mode ? state->max_pairs : 1);
+        if (!err)
+                err = set_autoload(obj, "syscall_enter", !state->counts_mode);
         if (!err)
                 err = set_autoload(obj, "syscall_exit", !state->counts_mode);
         if (!err)
@@ -217,12 +237,6 @@ static int raw_tp_tick(void *opaque)
         return raw_tp_counts_flush(opaque);
 }
 
-/* The last interval's counts, so a short run loses nothing. */
-static void raw_tp_detach(void *opaque)
-{
-        raw_tp_counts_flush(opaque);
-}
-
 static void raw_tp_destroy(void *opaque)
 {
         struct raw_tp_state *state = opaque;
@@ -237,8 +251,7 @@ static const struct pk_probe_ops probe_ops = {
     .configure = raw_tp_configure,
     .attach = raw_tp_attach,
     .loaded = raw_tp_loaded,
-    .tick = raw_tp_tick,
-    .detach = raw_tp_detach,
+    .tick = raw_tp_tick, /* also called once more before detaching: the last interval */
     .destroy = raw_tp_destroy,
 };
 
@@ -246,7 +259,7 @@ static const struct pk_plugin plugin = {
     PK_PLUGIN_HEADER(PK_KIND_PROBE),
     .name = "raw_tp",
     .version = "0.1.0",
-    .description = "Syscalls through the sys_enter/sys_exit raw tracepoints: events or counts",
+    .description = "syscalls through the sys_enter/sys_exit raw tracepoints: events or counts",
     .options = options,
     .n_options = PK_COUNT(options),
     .events = events,

@@ -33,9 +33,7 @@ struct raw_tp_pending_call {
         __u32 pad;
 };
 
-/* mode = counts: one map entry per (process, syscall). */
-#define RAW_TP_COUNT_MAP_ENTRIES 16384
-
+/* mode = counts: one map entry per (process, syscall); user space sizes it. */
 struct raw_tp_count_key {
         __u32 pid;
         __u32 nr;

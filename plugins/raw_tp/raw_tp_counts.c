@@ -46,8 +46,8 @@ int raw_tp_counts_open(struct raw_tp_state *state, struct bpf_object *obj)
                 return -ENOENT;
         state->counts_fd = bpf_map__fd(counts);
         state->misses_fd = bpf_map__fd(misses);
-        state->keys = calloc(RAW_TP_COUNT_MAP_ENTRIES, sizeof(*state->keys));
-        state->values = calloc(RAW_TP_COUNT_MAP_ENTRIES, sizeof(*state->values));
+        state->keys = calloc(state->max_pairs, sizeof(*state->keys));
+        state->values = calloc(state->max_pairs, sizeof(*state->values));
         if (!state->keys || !state->values) {
                 raw_tp_counts_close(state);
                 return -ENOMEM;
@@ -69,8 +69,8 @@ static int drain_counts(struct raw_tp_state *state)
         uint32_t done = 0, token = 0;
         void *in_batch = NULL;
 
-        while (done < RAW_TP_COUNT_MAP_ENTRIES) {
-                uint32_t n = RAW_TP_COUNT_MAP_ENTRIES - done;
+        while (done < state->max_pairs) {
+                uint32_t n = state->max_pairs - done;
                 int err = bpf_map_lookup_and_delete_batch(state->counts_fd, in_batch, &token,
                                                           state->keys + done, state->values + done,
                                                           &n, NULL);
@@ -131,10 +131,9 @@ static void report_misses(struct raw_tp_state *state)
             misses == state->misses_reported)
                 return;
         state->host->log(state->inst, PK_LOG_WARN,
-                         "%llu calls not counted: more than %d (process, syscall) pairs in an "
-                         "interval",
-                         (unsigned long long)(misses - state->misses_reported),
-                         RAW_TP_COUNT_MAP_ENTRIES);
+                         "%llu calls not counted: more than max_pairs = %u (process, syscall) "
+                         "pairs in an interval",
+                         (unsigned long long)(misses - state->misses_reported), state->max_pairs);
         state->misses_reported = misses;
 }
 
