@@ -185,7 +185,7 @@ static const struct pk_plugin plugin = {
     PK_PLUGIN_HEADER(PK_KIND_PROBE),
     .name = "uprobe_bash",
     .version = "0.1.0",
-    .description = "Lines entered in interactive bash shells (uretprobe on readline)",
+    .description = "lines entered in interactive bash (uretprobe on readline)",
     .options = options,
     .n_options = PK_COUNT(options),
     .events = events,
