@@ -18,14 +18,19 @@ PROMPT = f"{TOKEN}-prompt$ "
 LONG_LINE = f"echo {TOKEN}-long-" + "x" * 300
 
 
-class Terminal:
-    """An interactive bash on a pseudo-terminal, its output collected."""
+BASH = ["/bin/bash", "--norc", "--noprofile", "-i"]
 
-    def __init__(self):
-        env = dict(os.environ, PS1=PROMPT, TERM="dumb", HISTFILE="/dev/null")
+
+class Terminal:
+    """An interactive program (bash by default) on a pseudo-terminal, its
+    output collected; `prompt` is what it shows when waiting for a line."""
+
+    def __init__(self, argv=BASH, prompt=PROMPT):
+        env = dict(os.environ, PS1=prompt, TERM="dumb", HISTFILE="/dev/null")
+        self.prompt = prompt
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
-            os.execve("/bin/bash", ["bash", "--norc", "--noprofile", "-i"], env)
+            os.execve(argv[0], argv, env)
         self.output = b""
         self.lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
@@ -46,7 +51,7 @@ class Terminal:
             return self.output.decode(errors="replace")
 
     def prompts(self):
-        return self.text().count(PROMPT)
+        return self.text().count(self.prompt)
 
     def type_line(self, line):
         """Type one line and wait until bash has run it and prompts again."""
@@ -56,7 +61,7 @@ class Terminal:
 
     def close(self):
         try:
-            os.write(self.fd, b"exit\n")
+            os.write(self.fd, b"exit\n" if self.prompt == PROMPT else b"\x04")
             wait_for(lambda: os.waitpid(self.pid, os.WNOHANG)[0] != 0, timeout=5)
         except (OSError, ChildProcessError):
             pass
