@@ -93,7 +93,10 @@ int syscall_exit(struct bpf_raw_tracepoint_args *ctx)
         struct raw_tp_syscall_event *event;
         struct raw_tp_pending_call *call;
 
-        /* Only threads sys_enter chose have storage: no filter needed here. */
+        /*
+         * Only threads sys_enter chose (never probekit's own) have storage, so
+         * this lookup is the filter: it finds nothing for every other thread.
+         */
         call = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0, 0);
         if (!call || !call->start_ns)
                 return 0;
