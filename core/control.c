@@ -149,7 +149,8 @@ void control_describe_table(const struct run *run, struct strbuf *out)
 static int write_all(int fd, const char *data, size_t len)
 {
         while (len) {
-                ssize_t n = write(fd, data, len);
+                /* MSG_NOSIGNAL: a peer that went away is an error, not a SIGPIPE */
+                ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
 
                 if (n < 0 && errno == EINTR)
                         continue;
@@ -159,6 +160,23 @@ static int write_all(int fd, const char *data, size_t len)
                 len -= (size_t)n;
         }
         return 0;
+}
+
+/* Read until a newline, the peer's end, or a full buffer; returns the length. */
+static ssize_t read_request_line(int fd, char *buf, size_t size)
+{
+        size_t len = 0;
+
+        while (len < size - 1 && !memchr(buf, '\n', len)) {
+                ssize_t n = read(fd, buf + len, size - 1 - len);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                len += (size_t)n;
+        }
+        return (ssize_t)len;
 }
 
 void control_serve(int listen_fd, struct run *run)
@@ -175,7 +193,7 @@ void control_serve(int listen_fd, struct run *run)
         /* a silent client must not stall the loop for long */
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-        n = read(fd, request, sizeof(request) - 1);
+        n = read_request_line(fd, request, sizeof(request));
         if (n > 0) {
                 request[n] = '\0';
                 request[strcspn(request, "\r\n")] = '\0';
@@ -214,9 +232,14 @@ int control_request(const char *path, const char *request, struct strbuf *out)
                 rc = -errno;
                 goto cleanup;
         }
-        rc = write_all(fd, request, strlen(request));
-        if (!rc)
-                rc = write_all(fd, "\n", 1);
+        {
+                char line[128];
+                int len = snprintf(line, sizeof(line), "%s\n", request);
+
+                /* one write: the server answers the first line it reads */
+                rc = len > 0 && (size_t)len < sizeof(line) ? write_all(fd, line, (size_t)len)
+                                                           : -EINVAL;
+        }
         while (!rc && (n = read(fd, buf, sizeof(buf))) != 0) {
                 if (n < 0) {
                         if (errno == EINTR)

@@ -122,6 +122,13 @@ class Probekit:
             raise RuntimeError(f"probekit list failed ({out.returncode}): {out.stderr}")
         return json.loads(out.stdout)
 
+    def probe(self, name):
+        """This instance's entry for probe `name` in `probekit list --json`, or None."""
+        for entry in self.list_json()["probes"]:
+            if entry["name"] == name:
+                return entry
+        return None
+
     def stop(self, sig=signal.SIGINT, timeout=15.0):
         if self.proc is None:
             return self.returncode
