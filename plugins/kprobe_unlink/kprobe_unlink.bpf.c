@@ -46,36 +46,6 @@ struct {
         __type(value, struct unlink_call);
 } calls_in_flight SEC(".maps");
 
-/*
- * Copies the path at `src` (user or kernel memory) into the call and returns
- * the bytes used including the NUL, at least 1. A full buffer is marked
- * truncated only if the path goes on past it.
- */
-static __always_inline __u32 read_path(struct unlink_event *event, const char *src, bool user)
-{
-        const __u32 size = sizeof(event->path);
-        char next = 0;
-        long len;
-
-        if (user)
-                len = bpf_probe_read_user_str(event->path, size, src);
-        else
-                len = bpf_probe_read_kernel_str(event->path, size, src);
-        event->path_truncated = 0;
-        if (len <= 0) {
-                event->path[0] = '\0'; /* unreadable: the call fails with EFAULT */
-                return 1;
-        }
-        if (len == size) {
-                if (user)
-                        bpf_probe_read_user(&next, 1, src + size - 1);
-                else
-                        bpf_probe_read_kernel(&next, 1, src + size - 1);
-                event->path_truncated = next != '\0';
-        }
-        return len;
-}
-
 static __always_inline int unlink_enter(__s32 dfd, const char *path, bool user_path)
 {
         __u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -88,7 +58,9 @@ static __always_inline int unlink_enter(__s32 dfd, const char *path, bool user_p
         if (!call)
                 return 0;
         call->event.dfd = dfd;
-        call->size = offsetof(struct unlink_event, path) + read_path(&call->event, path, user_path);
+        call->size = offsetof(struct unlink_event, path) +
+                     pk_read_str(call->event.path, sizeof(call->event.path), path, user_path,
+                                 &call->event.path_truncated);
         call->start_ns = bpf_ktime_get_ns();
         /* Only a full map fails: then this call is lost, and counted as such. */
         if (bpf_map_update_elem(&calls_in_flight, &tid, call, BPF_ANY))

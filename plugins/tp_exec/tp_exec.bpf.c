@@ -29,27 +29,6 @@ struct {
         __type(value, struct exec_event);
 } exec_scratch SEC(".maps");
 
-/*
- * Copies the kernel string at `src` into `dst` (`size` bytes) and returns the
- * bytes used including the NUL, at least 1. `*truncated` tells whether the
- * string went on past the buffer: a full buffer alone does not say so.
- */
-static __always_inline __u32 read_kernel_name(char *dst, __u32 size, const char *src,
-                                              __u8 *truncated)
-{
-        long len = bpf_probe_read_kernel_str(dst, size, src);
-        char next = 0;
-
-        *truncated = 0;
-        if (len <= 0) {
-                dst[0] = '\0';
-                return 1;
-        }
-        if (len == size && !bpf_probe_read_kernel(&next, 1, src + size - 1) && next)
-                *truncated = 1;
-        return len;
-}
-
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(tp_exec_on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -65,8 +44,8 @@ int BPF_PROG(tp_exec_on_exec, struct task_struct *task, pid_t old_pid, struct li
         pk_fill_header(&event->hdr, TP_EXEC_EVENT_EXEC);
         event->ppid = BPF_CORE_READ(task, real_parent, tgid);
         /* The name execve() was given, as the kernel opened it (not argv[0]). */
-        len = read_kernel_name(event->filename, sizeof(event->filename),
-                               BPF_CORE_READ(bprm, filename), &event->filename_truncated);
+        len = pk_read_kernel_str(event->filename, sizeof(event->filename),
+                                 BPF_CORE_READ(bprm, filename), &event->filename_truncated);
         if (len > sizeof(event->filename))
                 return 0; /* cannot happen; tells the verifier the bound */
         pk_output(event, offsetof(struct exec_event, filename) + len);

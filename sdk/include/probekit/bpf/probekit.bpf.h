@@ -24,41 +24,41 @@
 
 /* Set by the core before load; see struct pk_bpf_config. */
 const volatile struct pk_bpf_config pk_cfg = {
-	.filter_uid = PK_ANY_UID,
+    .filter_uid = PK_ANY_UID,
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, PK_RINGBUF_DEFAULT_SIZE);
+        __uint(type, BPF_MAP_TYPE_RINGBUF);
+        __uint(max_entries, PK_RINGBUF_DEFAULT_SIZE);
 } pk_events SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
+        __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+        __uint(max_entries, 1);
+        __type(key, __u32);
+        __type(value, __u64);
 } pk_drops SEC(".maps");
 
 /* Count one sample that could not be written to the ring buffer. */
 static __always_inline void pk_count_drop(void)
 {
-	__u32 zero = 0;
-	__u64 *count = bpf_map_lookup_elem(&pk_drops, &zero);
+        __u32 zero = 0;
+        __u64 *count = bpf_map_lookup_elem(&pk_drops, &zero);
 
-	if (count)
-		*count += 1; /* per-CPU slot: no atomic needed */
+        if (count)
+                *count += 1; /* per-CPU slot: no atomic needed */
 }
 
 static __always_inline int pk_comm_matches(const char *comm)
 {
 #pragma unroll
-	for (int i = 0; i < PK_COMM_LEN; i++) {
-		if (pk_cfg.filter_comm[i] != comm[i])
-			return 0;
-		if (comm[i] == '\0')
-			return 1;
-	}
-	return 1;
+        for (int i = 0; i < PK_COMM_LEN; i++) {
+                if (pk_cfg.filter_comm[i] != comm[i])
+                        return 0;
+                if (comm[i] == '\0')
+                        return 1;
+        }
+        return 1;
 }
 
 /*
@@ -68,39 +68,39 @@ static __always_inline int pk_comm_matches(const char *comm)
  */
 static __always_inline int pk_task_wanted(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
+        __u64 pid_tgid = bpf_get_current_pid_tgid();
+        __u32 tgid = pid_tgid >> 32;
 
-	if (tgid == pk_cfg.self_tgid)
-		return 0;
-	if (pk_cfg.filter_pid && tgid != pk_cfg.filter_pid)
-		return 0;
-	if (pk_cfg.filter_uid != PK_ANY_UID &&
-	    (__u32)bpf_get_current_uid_gid() != pk_cfg.filter_uid)
-		return 0;
-	if (pk_cfg.filter_comm[0]) {
-		char comm[PK_COMM_LEN];
+        if (tgid == pk_cfg.self_tgid)
+                return 0;
+        if (pk_cfg.filter_pid && tgid != pk_cfg.filter_pid)
+                return 0;
+        if (pk_cfg.filter_uid != PK_ANY_UID &&
+            (__u32)bpf_get_current_uid_gid() != pk_cfg.filter_uid)
+                return 0;
+        if (pk_cfg.filter_comm[0]) {
+                char comm[PK_COMM_LEN];
 
-		bpf_get_current_comm(comm, sizeof(comm));
-		if (!pk_comm_matches(comm))
-			return 0;
-	}
-	return 1;
+                bpf_get_current_comm(comm, sizeof(comm));
+                if (!pk_comm_matches(comm))
+                        return 0;
+        }
+        return 1;
 }
 
 /* Fill the common header from the current task. */
 static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 type)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+        __u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	hdr->ts_ns = bpf_ktime_get_ns();
-	hdr->cgroup_id = bpf_get_current_cgroup_id();
-	hdr->pid = pid_tgid >> 32;
-	hdr->tid = (__u32)pid_tgid;
-	hdr->uid = (__u32)bpf_get_current_uid_gid();
-	hdr->type = type;
-	hdr->flags = 0;
-	bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
+        hdr->ts_ns = bpf_ktime_get_ns();
+        hdr->cgroup_id = bpf_get_current_cgroup_id();
+        hdr->pid = pid_tgid >> 32;
+        hdr->tid = (__u32)pid_tgid;
+        hdr->uid = (__u32)bpf_get_current_uid_gid();
+        hdr->type = type;
+        hdr->flags = 0;
+        bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
 }
 
 /*
@@ -108,12 +108,12 @@ static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 ty
  * Returns NULL when the ring buffer is full.
  */
 #define pk_reserve(size)                                                                           \
-	({                                                                                         \
-		void *__pk_sample = bpf_ringbuf_reserve(&pk_events, (size), 0);                    \
-		if (!__pk_sample)                                                                  \
-			pk_count_drop();                                                           \
-		__pk_sample;                                                                       \
-	})
+        ({                                                                                         \
+                void *__pk_sample = bpf_ringbuf_reserve(&pk_events, (size), 0);                    \
+                if (!__pk_sample)                                                                  \
+                        pk_count_drop();                                                           \
+                __pk_sample;                                                                       \
+        })
 
 /*
  * The wakeup policy: a consumer woken for every sample costs the traced task
@@ -124,23 +124,23 @@ static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 ty
  */
 static __always_inline __u64 pk_wakeup_flags(void)
 {
-	if (!pk_cfg.wakeup_bytes)
-		return 0;
-	if (bpf_ringbuf_query(&pk_events, BPF_RB_AVAIL_DATA) >= pk_cfg.wakeup_bytes)
-		return BPF_RB_FORCE_WAKEUP;
-	return BPF_RB_NO_WAKEUP;
+        if (!pk_cfg.wakeup_bytes)
+                return 0;
+        if (bpf_ringbuf_query(&pk_events, BPF_RB_AVAIL_DATA) >= pk_cfg.wakeup_bytes)
+                return BPF_RB_FORCE_WAKEUP;
+        return BPF_RB_NO_WAKEUP;
 }
 
 /* Submit a sample obtained from pk_reserve(). */
 static __always_inline void pk_submit(void *sample)
 {
-	bpf_ringbuf_submit(sample, pk_wakeup_flags());
+        bpf_ringbuf_submit(sample, pk_wakeup_flags());
 }
 
 /* Give back a sample obtained from pk_reserve() without sending it. */
 static __always_inline void pk_discard(void *sample)
 {
-	bpf_ringbuf_discard(sample, BPF_RB_NO_WAKEUP);
+        bpf_ringbuf_discard(sample, BPF_RB_NO_WAKEUP);
 }
 
 /*
@@ -150,11 +150,45 @@ static __always_inline void pk_discard(void *sample)
  */
 static __always_inline long pk_output(void *data, __u64 size)
 {
-	long err = bpf_ringbuf_output(&pk_events, data, size, pk_wakeup_flags());
+        long err = bpf_ringbuf_output(&pk_events, data, size, pk_wakeup_flags());
 
-	if (err)
-		pk_count_drop();
-	return err;
+        if (err)
+                pk_count_drop();
+        return err;
 }
+
+/*
+ * Copy a NUL-terminated string into `dst` (`size` bytes, NUL included) and
+ * tell whether the source went on past what fits: a copy that fills `dst`
+ * exactly is truncated only if the source byte the NUL replaced was not one.
+ * Returns the bytes stored including the NUL, at least 1 (an unreadable
+ * string is stored as ""), so `offsetof(tail) + return value` is the size of
+ * a sample with a variable-length string tail.
+ */
+static __always_inline __u32 pk_read_str(char *dst, __u32 size, const void *src, int user,
+                                         __u8 *truncated)
+{
+        char next = 0;
+        long len;
+
+        len = user ? bpf_probe_read_user_str(dst, size, src)
+                   : bpf_probe_read_kernel_str(dst, size, src);
+        *truncated = 0;
+        if (len <= 0) {
+                dst[0] = '\0';
+                return 1;
+        }
+        if ((__u32)len == size) {
+                if (user)
+                        bpf_probe_read_user(&next, 1, (const char *)src + size - 1);
+                else
+                        bpf_probe_read_kernel(&next, 1, (const char *)src + size - 1);
+                *truncated = next != '\0';
+        }
+        return (__u32)len;
+}
+
+#define pk_read_kernel_str(dst, size, src, truncated) pk_read_str(dst, size, src, 0, truncated)
+#define pk_read_user_str(dst, size, src, truncated)   pk_read_str(dst, size, src, 1, truncated)
 
 #endif /* PROBEKIT_BPF_H */
