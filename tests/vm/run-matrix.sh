@@ -10,6 +10,7 @@
 #   PROBEKIT_VM_CACHE     kernel cache (default: tests/vm/cache, gitignored)
 #   PROBEKIT_VM_OUT       initramfs and console logs (default: BUILD_DIR/vm-matrix)
 #   PROBEKIT_VM_TIMEOUT   seconds one boot may take (default: 300)
+#   PROBEKIT_VM_VERBOSE=1 passing checks log their probekit output too
 #   CI=true               a kernel that could not be fetched fails the run
 # exit: 0 all passed, 1 a failure (or NOT RUN under CI), 77 NOT RUN otherwise
 # (ctest reports 77 as skipped, never as passed), 2 usage or setup error.
@@ -58,23 +59,22 @@ resolve() {
 	esac
 }
 
-# Fetch PACKAGE's vmlinuz into the cache; prints its path.
+# Fetch PACKAGE's vmlinuz into the cache; prints its path. Steps are chained
+# explicitly: callers test the status, which switches off set -e in here.
 fetch() {
-	local pkg=$1 dir="$cache/$1" tmp
+	local pkg=$1 dir="$cache/$1" tmp ok=no
 	if [ ! -s "$dir/vmlinuz" ]; then
-		tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
+		tmp=$(mktemp -d "$cache/.fetch.XXXXXX") || return 1
 		# Sandbox::User=root: the cache may not be readable by _apt.
-		if ! (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >&2); then
-			rm -rf "$tmp"
-			return 1
-		fi
-		dpkg -x "$tmp"/*.deb "$tmp/root"
-		mkdir -p "$dir"
-		# Only the kernel is needed: the initramfs uses built-ins alone.
-		cp "$tmp"/root/boot/config-* "$dir/config"
-		cp "$tmp"/root/boot/vmlinuz-* "$dir/vmlinuz.part"
-		mv "$dir/vmlinuz.part" "$dir/vmlinuz"
+		# Only the kernel is kept: the initramfs uses built-ins alone.
+		(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >&2) &&
+			dpkg -x "$tmp"/*.deb "$tmp/root" &&
+			mkdir -p "$dir" &&
+			cp "$tmp"/root/boot/config-* "$dir/config" &&
+			cp "$tmp"/root/boot/vmlinuz-* "$dir/vmlinuz.part" &&
+			mv "$dir/vmlinuz.part" "$dir/vmlinuz" && ok=yes
 		rm -rf "$tmp"
+		[ "$ok" = yes ] || return 1
 	fi
 	echo "$dir/vmlinuz"
 }
@@ -96,15 +96,14 @@ echo "initramfs: $initrd ($(($(stat -c %s "$initrd") / 1024)) KiB, $(since "$t_s
 
 failed=0 notrun=0 summary=()
 for entry in "${entries[@]}"; do
-	pkg=$(resolve "$entry")
-	if [ -z "$pkg" ]; then
+	# Stale or missing apt lists (a new machine, an archive that moved on)
+	# are the usual reason for a miss: update once and try again.
+	pkg=$(resolve "$entry") kernel=
+	[ -n "$pkg" ] && kernel=$(fetch "$pkg") || kernel=
+	if [ -z "$kernel" ] && [ "$apt_updated" = no ]; then
 		apt_update
 		pkg=$(resolve "$entry")
-	fi
-	kernel=
-	if [ -n "$pkg" ]; then
-		# A pinned package may be missing only because the lists are stale.
-		kernel=$(fetch "$pkg") || { apt_update; kernel=$(fetch "$pkg"); } || kernel=
+		[ -n "$pkg" ] && kernel=$(fetch "$pkg") || kernel=
 	fi
 	if [ -z "$kernel" ]; then
 		echo "== ${pkg:-$entry}: NOT RUN (kernel package not available)"
@@ -119,7 +118,7 @@ for entry in "${entries[@]}"; do
 	# tcg: nested KVM hangs here. -nic none: no NIC, no iPXE ROM (~0.4 s).
 	timeout "$boot_timeout" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
 		-nographic -no-reboot -nic none -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1" </dev/null >"$log" 2>&1 || rc=$?
+		-append "console=ttyS0 quiet panic=-1 pkvm_verbose=${PROBEKIT_VM_VERBOSE:-0}" </dev/null >"$log" 2>&1 || rc=$?
 	secs=$(since "$t0")
 
 	# The serial console ends lines with CR LF.

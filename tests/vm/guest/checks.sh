@@ -13,6 +13,10 @@ result() { # check status detail...
 	c=$1 s=$2
 	shift 2
 	echo "PKVM-RESULT $c $s $*"
+	# PROBEKIT_VM_VERBOSE=1 on the host: show what passing checks saw too.
+	[ "${pkvm_verbose:-0}" = 1 ] && [ "$s" != FAIL ] &&
+		dump "$c" "/tmp/$c.err" "/tmp/$c.json" "/tmp/$c.list"
+	return 0
 }
 
 dump() { # check file...: show what probekit said, for the log
@@ -51,8 +55,8 @@ pk_start() {
 			return 1
 		fi
 		kill -0 "$PK_PID" 2>/dev/null || {
-			PK_WHY="probekit exited before ready"
 			wait "$PK_PID"
+			PK_WHY="probekit exited before ready (status $?)"
 			return 1
 		}
 		sleep 0.1
@@ -157,17 +161,19 @@ check_unlink_auto() {
 	c=unlink_auto
 	printf '[kprobe_unlink]\ncomm = pkvm-helper\n' >"/tmp/$c.ini"
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
-	"$PK" list --control-socket "/run/$c.sock" >"/tmp/$c.list" 2>&1
+	"$PK" list --json --control-socket "/run/$c.sock" >"/tmp/$c.list" 2>&1
 	unlink_workload "$c"
 	pk_stop
 	unlink_events "$c" kprobe || { fail "$c" "$PK_WHY"; return; }
-	# "probekit list" names the instance and the mode it attached with; the
-	# instance name itself contains "kprobe", so look past it.
-	if ! grep -F kprobe_unlink "/tmp/$c.list" | sed 's/kprobe_unlink//g' |
-		grep -q kprobe; then
-		fail "$c" "probekit list does not show mode kprobe"
+	# One flat JSON object per instance: pick the probe's and read its mode.
+	inst=$(grep -o '{"name":"kprobe_unlink"[^}]*}' "/tmp/$c.list")
+	case $inst in
+	*'"mode":"kprobe"'*) ;;
+	*)
+		fail "$c" "probekit list --json does not show mode kprobe"
 		return
-	fi
+		;;
+	esac
 	result "$c" PASS "auto picked kprobe; exact unlink events and list"
 }
 
@@ -197,7 +203,7 @@ check_tp_exec() {
 
 check_raw_tp() {
 	c=raw_tp
-	printf '[raw_tp]\ncomm = pkvm-helper\nmode = events\n' >"/tmp/$c.ini"
+	printf '[raw_tp]\ncomm = pkvm-helper\nmode = events\nsyscalls = getppid\n' >"/tmp/$c.ini"
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	"$HELPER" getppid 5
 	pk_stop
@@ -227,7 +233,7 @@ check_uprobe_bash() {
 	printf 'echo pkvm-marker-%s\nexit\n' 42 |
 		script -qc '/bin/bash --norc --noprofile -i' /dev/null >/tmp/$c.tty 2>&1
 	pk_stop
-	if has_event "$c" 'echo pkvm-marker-42'; then
+	if has_event "$c" '"event":"readline"' '"line":"echo pkvm-marker-42"'; then
 		result "$c" PASS "readline line from interactive bash"
 	else
 		dump "$c" "/tmp/$c.tty"
