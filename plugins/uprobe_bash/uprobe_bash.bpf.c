@@ -25,9 +25,8 @@ struct {
 SEC("uretprobe")
 int BPF_KRETPROBE(readline_return, const char *line)
 {
-        __u32 zero = 0, limit = max_line;
+        __u32 zero = 0, limit = max_line, size;
         struct readline_event *e;
-        long copied;
 
         if (!line || !pk_task_wanted())
                 return 0;
@@ -36,17 +35,11 @@ int BPF_KRETPROBE(readline_return, const char *line)
                 return 0;
         if (limit > UPROBE_BASH_LINE_MAX)
                 limit = UPROBE_BASH_LINE_MAX;
-        /* Ask for one byte more than kept: if it comes, the line was longer. */
-        copied = bpf_probe_read_user_str(e->line, limit + 2, line);
-        if (copied <= 0)
-                return 0;
-        copied -= 1; /* without the NUL */
-        e->line_truncated = copied > limit;
-        if (copied > limit)
-                copied = limit;
-        e->line[copied] = '\0';
+        size = pk_read_user_str(e->line, limit + 1, line, &e->line_truncated);
+        if (size > limit + 1) /* never true: tells the verifier the bound */
+                size = limit + 1;
         pk_fill_header(&e->hdr, UPROBE_BASH_EVENT_READLINE);
-        pk_output(e, offsetof(struct readline_event, line) + copied + 1);
+        pk_output(e, offsetof(struct readline_event, line) + size);
         return 0;
 }
 

@@ -13,13 +13,13 @@
 /*
  * One line read by readline. The sample ends right after the line's NUL
  * (offsetof(line) + strlen + 1 bytes); `line` is sized for the BPF side's
- * scratch copy: max_line bytes, one more to see truncation, and the NUL.
+ * scratch copy of the longest line kept.
  */
 struct readline_event {
         struct pk_event_header hdr;
         __u8 line_truncated; /* the line was longer than max_line */
         __u8 pad[7];
-        char line[UPROBE_BASH_LINE_MAX + 2];
+        char line[UPROBE_BASH_LINE_MAX + 1];
 };
 
 #define UPROBE_BASH_SAMPLE_MIN (offsetof(struct readline_event, line) + 1)
