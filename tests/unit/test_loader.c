@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT
+/*
+ * loader.c: the ABI and descriptor rules on descriptors made in the test,
+ * then real plugin files (built in plugins/) loaded from a directory.
+ * Usage: unit_test_loader PLUGIN_DIR
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+#include "sample_plugins.h"
+#include "unit_check.h"
+
+/* What ABI 1.0 defines: every member up to `sink`. */
+#define DESC_SIZE_1_0 (offsetof(struct pk_plugin, sink) + sizeof(void *))
+
+static char why[512];
+
+static int check(const struct pk_plugin *desc)
+{
+        why[0] = '\0';
+        return plugin_check_descriptor(desc, why, sizeof(why));
+}
+
+/* `desc` is refused with a reason that contains `part`. */
+#define EXPECT_REFUSED(desc, part)                                                                 \
+        do {                                                                                       \
+                EXPECT_INT(-EINVAL, check(desc));                                                  \
+                EXPECT_HAS(why, part);                                                             \
+        } while (0)
+
+static void test_valid_descriptors(void)
+{
+        EXPECT_INT(0, check(&sample_alpha_probe));
+        EXPECT_INT(0, check(&sample_beta_probe));
+        EXPECT_INT(0, check(&sample_gamma_sink));
+}
+
+static void test_abi_versions(void)
+{
+        struct pk_plugin d = sample_beta_probe;
+        char plugin_version[32], host_version[32];
+
+        /* an older or equal minor is accepted */
+        for (unsigned minor = 0; minor <= PK_ABI_MINOR; minor++) {
+                d.abi_minor = minor;
+                EXPECT_INT(0, check(&d));
+        }
+
+        /* a newer minor is refused, naming both versions */
+        d.abi_minor = PK_ABI_MINOR + 1;
+        snprintf(plugin_version, sizeof(plugin_version), "%u.%u", PK_ABI_MAJOR, PK_ABI_MINOR + 1);
+        snprintf(host_version, sizeof(host_version), "%u.%u", PK_ABI_MAJOR, PK_ABI_MINOR);
+        EXPECT_REFUSED(&d, plugin_version);
+        EXPECT_HAS(why, host_version);
+        EXPECT_HAS(why, "upgrade probekit");
+
+        d.abi_minor = PK_ABI_MINOR;
+        d.abi_major = PK_ABI_MAJOR + 1;
+        EXPECT_REFUSED(&d, "majors differ");
+        d.abi_major = PK_ABI_MAJOR - 1;
+        EXPECT_REFUSED(&d, "majors differ");
+
+        d.abi_major = PK_ABI_MAJOR;
+        d.struct_size = DESC_SIZE_1_0 - 1;
+        EXPECT_REFUSED(&d, "descriptor is");
+        d.struct_size = 0;
+        EXPECT_REFUSED(&d, "descriptor is 0 bytes");
+}
+
+static void test_missing_members(void)
+{
+        struct pk_probe_ops no_object = {0};
+        struct pk_sink_ops sink_ops = *sample_gamma_sink.sink;
+        struct pk_plugin d = sample_beta_probe;
+
+        d.name = NULL;
+        EXPECT_REFUSED(&d, "missing member 'name'");
+        d = sample_beta_probe;
+        d.version = NULL;
+        EXPECT_REFUSED(&d, "missing member 'version'");
+        d.version = "";
+        EXPECT_REFUSED(&d, "missing member 'version'");
+        d = sample_beta_probe;
+        d.description = NULL;
+        EXPECT_REFUSED(&d, "missing member 'description'");
+        d = sample_beta_probe;
+        d.probe = NULL;
+        EXPECT_REFUSED(&d, "missing member 'probe'");
+        d.probe = &no_object;
+        EXPECT_REFUSED(&d, "missing member 'probe->bpf_object'");
+        d = sample_beta_probe;
+        d.events = NULL;
+        EXPECT_REFUSED(&d, "missing member 'events'");
+        d = sample_beta_probe;
+        d.n_events = 0;
+        EXPECT_REFUSED(&d, "missing member 'events'");
+
+        d = sample_gamma_sink;
+        d.sink = NULL;
+        EXPECT_REFUSED(&d, "missing member 'sink'");
+        d.sink = &sink_ops;
+        sink_ops.open = NULL;
+        EXPECT_REFUSED(&d, "missing member 'sink->open'");
+        sink_ops = *sample_gamma_sink.sink;
+        sink_ops.write = NULL;
+        EXPECT_REFUSED(&d, "missing member 'sink->write'");
+        sink_ops = *sample_gamma_sink.sink;
+        sink_ops.flush = NULL;
+        EXPECT_REFUSED(&d, "missing member 'sink->flush'");
+        sink_ops = *sample_gamma_sink.sink;
+        sink_ops.close = NULL;
+        EXPECT_REFUSED(&d, "missing member 'sink->close'");
+
+        d = sample_gamma_sink;
+        d.kind = (enum pk_plugin_kind)7;
+        EXPECT_REFUSED(&d, "unknown plugin kind 7");
+}
+
+static void test_names(void)
+{
+        const char *bad[] = {"",
+                             "Alpha",
+                             "has-dash",
+                             "with space",
+                             "dot.ted",
+                             "é",
+                             "a234567890123456789012345678901234567890123456789012345678901234"};
+        struct pk_plugin d = sample_beta_probe;
+
+        for (size_t i = 0; i < PK_COUNT(bad); i++) {
+                d.name = bad[i];
+                EXPECT_REFUSED(&d, "is not [a-z0-9_]+");
+        }
+        d.name = "a23456789012345678901234567890123456789012345678901234567890123";
+        EXPECT_INT(0, check(&d));
+        d.name = "probe_2";
+        EXPECT_INT(0, check(&d));
+}
+
+static void test_options(void)
+{
+        const char *reserved[] = {"pid",    "uid",       "comm",   "enabled",
+                                  "plugin", "ring_size", "wakeup", "attach"};
+        struct pk_option opt = {.key = "level", .type = PK_OPT_INT, .max = 3, .help = "h"};
+        struct pk_plugin d = sample_beta_probe;
+
+        d.options = &opt;
+        d.n_options = 1;
+        EXPECT_INT(0, check(&d));
+        for (size_t i = 0; i < PK_COUNT(reserved); i++) {
+                opt.key = reserved[i];
+                EXPECT_REFUSED(&d, "is declared by the core for every probe");
+                EXPECT_HAS(why, reserved[i]);
+        }
+        opt.key = NULL;
+        EXPECT_REFUSED(&d, "option 0 has no key");
+        opt.key = "level";
+        opt.help = NULL;
+        EXPECT_REFUSED(&d, "option 'level' has no help text");
+        opt.help = "h";
+        opt.type = PK_OPT_ENUM;
+        EXPECT_REFUSED(&d, "enum option 'level' has no choices");
+        opt.type = (enum pk_option_type)0;
+        EXPECT_REFUSED(&d, "option 'level' has unknown type 0");
+        d.options = NULL;
+        EXPECT_REFUSED(&d, "declares 1 options but no option table");
+
+        /* the reserved keys are the probes' only: a sink may have a `pid` option */
+        opt = (struct pk_option){.key = "pid", .type = PK_OPT_INT, .max = 9, .help = "h"};
+        d = sample_gamma_sink;
+        d.options = &opt;
+        d.n_options = 1;
+        EXPECT_INT(0, check(&d));
+}
+
+static void test_attach_modes(void)
+{
+        const char *const programs[] = {"prog", NULL};
+        const char *const no_programs[] = {NULL};
+        struct pk_attach_mode mode = {.name = "tracepoint", .programs = programs};
+        struct pk_plugin d = sample_beta_probe;
+
+        d.attach_modes = &mode;
+        d.n_attach_modes = 1;
+        EXPECT_INT(0, check(&d));
+        mode.name = "auto";
+        EXPECT_REFUSED(&d, "attach mode 0 has no valid name");
+        mode.name = "Bad";
+        EXPECT_REFUSED(&d, "attach mode 0 has no valid name");
+        mode.name = "tracepoint";
+        mode.programs = no_programs;
+        EXPECT_REFUSED(&d, "attach mode 'tracepoint' lists no programs");
+        mode.programs = NULL;
+        EXPECT_REFUSED(&d, "attach mode 'tracepoint' lists no programs");
+        d.attach_modes = NULL;
+        EXPECT_REFUSED(&d, "declares 1 attach modes but no table");
+}
+
+/* The messages below name sizes: the header is 48 bytes in ABI 1.x. */
+_Static_assert(sizeof(struct pk_event_header) == 48, "pk_event_header changed size");
+
+static int no_decode(void *state, const void *sample, size_t size, union pk_value *values)
+{
+        (void)state;
+        (void)sample;
+        (void)size;
+        (void)values;
+        return 0;
+}
+
+static void test_event_types(void)
+{
+        const uint32_t hdr = sizeof(struct pk_event_header);
+        struct pk_field field = {.name = "v", .type = PK_FIELD_U32, .offset = hdr, .size = 4};
+        struct pk_event_type event = {
+            .name = "ev", .fields = &field, .n_fields = 1, .min_size = hdr + 4};
+        struct pk_plugin d = sample_beta_probe;
+
+        d.events = &event;
+        d.n_events = 1;
+        EXPECT_INT(0, check(&d));
+
+        event.min_size = hdr - 1;
+        EXPECT_REFUSED(&d, "must start at sizeof(struct pk_event_header)");
+        event.min_size = hdr + 4;
+        event.max_size = hdr + 3;
+        EXPECT_REFUSED(&d, "sizes [52, 51]");
+        event.max_size = 0;
+
+        /* a declared field must fit in the smallest sample */
+        field.offset = hdr + 1;
+        EXPECT_REFUSED(&d, "field 'v' (offset 49, size 4) ends past min_size 52");
+        /* ... unless a decoder of the plugin's own reads the sample */
+        event.decode = no_decode;
+        EXPECT_INT(0, check(&d));
+        event.decode = NULL;
+        /* ... or it is a string to the sample's end that starts within it */
+        field = (struct pk_field){.name = "s", .type = PK_FIELD_STR, .offset = hdr + 4, .size = 0};
+        EXPECT_INT(0, check(&d));
+
+        field = (struct pk_field){.name = "", .type = PK_FIELD_U8, .offset = hdr};
+        EXPECT_REFUSED(&d, "field 0 has no name");
+        field.name = "t";
+        field.type = (enum pk_field_type)10;
+        EXPECT_REFUSED(&d, "field 't' has unknown type 10");
+        event.fields = NULL;
+        EXPECT_REFUSED(&d, "declares 1 fields but no field table");
+        event.fields = &field;
+        field.type = PK_FIELD_U8;
+        event.name = "Ev";
+        EXPECT_REFUSED(&d, "event type 0 has no valid name");
+}
+
+/* Check every descriptor member the host keeps past ABI 1.0 reads as zero. */
+static bool tail_is_zero(const struct pk_plugin *desc, size_t from)
+{
+        const unsigned char *bytes = (const unsigned char *)desc;
+
+        for (size_t i = from; i < sizeof(*desc); i++) {
+                if (bytes[i])
+                        return false;
+        }
+        return true;
+}
+
+static void test_set_add(void)
+{
+        struct plugin_set set = {0};
+        const struct plugin_handle *h;
+        struct pk_plugin *exact;
+        struct {
+                struct pk_plugin desc;
+                unsigned char newer_members[32];
+        } longer;
+
+        EXPECT_INT(-EINVAL, plugin_set_add(&set, NULL, NULL, "x.so", why, sizeof(why)));
+        EXPECT_STR("probekit_plugin() returned NULL", why);
+
+        EXPECT_INT(0,
+                   plugin_set_add(&set, &sample_alpha_probe, NULL, "built-in", why, sizeof(why)));
+        EXPECT_INT(-EEXIST,
+                   plugin_set_add(&set, &sample_alpha_probe, NULL, "again.so", why, sizeof(why)));
+        EXPECT_STR("plugin 'alpha' is already loaded from built-in", why);
+        EXPECT_INT(1, set.n);
+
+        /*
+         * A descriptor of the smallest size this ABI major accepts, in a buffer
+         * of exactly that size: the host copies struct_size bytes only (valgrind
+         * or ASan would see more) and the rest of its copy reads as zero.
+         */
+        exact = malloc(DESC_SIZE_1_0);
+        if (EXPECT(exact != NULL)) {
+                memcpy(exact, &sample_beta_probe, DESC_SIZE_1_0);
+                exact->struct_size = DESC_SIZE_1_0;
+                EXPECT_INT(0, plugin_set_add(&set, exact, NULL, "old.so", why, sizeof(why)));
+                free(exact);
+        }
+        h = plugin_set_find(&set, "beta");
+        if (EXPECT(h != NULL)) {
+                EXPECT_STR("old.so", h->path);
+                EXPECT(h->desc.probe == sample_beta_probe.probe);
+                EXPECT(tail_is_zero(&h->desc, DESC_SIZE_1_0));
+                EXPECT(!h->attach_choices);
+        }
+
+        /* a longer descriptor: the host keeps the members it knows */
+        memset(&longer, 0xff, sizeof(longer));
+        longer.desc = sample_gamma_sink;
+        longer.desc.struct_size = sizeof(longer);
+        EXPECT_INT(0, plugin_set_add(&set, &longer.desc, NULL, "new.so", why, sizeof(why)));
+        h = plugin_set_find(&set, "gamma");
+        if (EXPECT(h != NULL))
+                EXPECT_INT(0, memcmp(&h->desc, &longer.desc, sizeof(h->desc)));
+
+        h = plugin_set_find(&set, "alpha");
+        if (EXPECT(h && h->attach_choices)) {
+                EXPECT_STR("auto", h->attach_choices[0]);
+                EXPECT_STR("kprobe", h->attach_choices[1]);
+                EXPECT_STR("fentry", h->attach_choices[2]);
+                EXPECT_STR(NULL, h->attach_choices[3]);
+                EXPECT_STR("attach", h->attach_option.key);
+                EXPECT_STR("auto", h->attach_option.default_value);
+        }
+        EXPECT(!plugin_set_find(&set, "delta"));
+        EXPECT_INT(3, set.n);
+        plugin_set_free(&set);
+}
+
+struct refusals {
+        char names[8][64];
+        char reasons[8][512];
+        size_t n;
+};
+
+static void on_refusal(const char *path, const char *reason, void *ctx)
+{
+        struct refusals *r = ctx;
+        const char *slash = strrchr(path, '/');
+
+        if (!EXPECT(r->n < PK_COUNT(r->names)))
+                return;
+        snprintf(r->names[r->n], sizeof(r->names[0]), "%s", slash ? slash + 1 : path);
+        snprintf(r->reasons[r->n], sizeof(r->reasons[0]), "%s", reason);
+        r->n++;
+}
+
+static void test_load_dir(const char *dir)
+{
+        /* in the order of their names, as the loader tries them */
+        static const char *const refused[][2] = {
+            {"garbage.so", "cannot be loaded"},
+            {"no_description.so", "missing member 'description'"},
+            {"no_symbol.so", "not a probekit plugin: it exports no 'probekit_plugin' symbol"},
+            {"valid_copy.so", "plugin 'unit_plugin' is already loaded from "},
+            {"wrong_major.so", "majors differ"},
+        };
+        struct refusals r = {.n = 0};
+        struct plugin_set set = {0};
+        char valid_path[4096];
+        const struct plugin_handle *h;
+
+        EXPECT_INT(0, plugin_set_load_dir(&set, dir, on_refusal, &r));
+        EXPECT_INT(1, set.n);
+        EXPECT_INT(PK_COUNT(refused), set.refused);
+        if (EXPECT_INT(PK_COUNT(refused), r.n)) {
+                for (size_t i = 0; i < PK_COUNT(refused); i++) {
+                        EXPECT_STR(refused[i][0], r.names[i]);
+                        EXPECT_HAS(r.reasons[i], refused[i][1]);
+                }
+                EXPECT_HAS(r.reasons[0], "ldd");
+                EXPECT_HAS(r.reasons[3], "/valid.so");
+        }
+        snprintf(valid_path, sizeof(valid_path), "%s/valid.so", dir);
+        h = plugin_set_find(&set, "unit_plugin");
+        if (EXPECT(h != NULL)) {
+                EXPECT_STR(valid_path, h->path);
+                EXPECT(h->dl != NULL);
+                EXPECT_STR("loaded by the unit tests", h->desc.description);
+        }
+        plugin_set_free(&set);
+
+        /* without a callback the refusals are still counted */
+        EXPECT_INT(0, plugin_set_load_dir(&set, dir, NULL, NULL));
+        EXPECT_INT(PK_COUNT(refused), set.refused);
+        plugin_set_free(&set);
+
+        EXPECT_INT(-ENOENT, plugin_set_load_dir(&set, "/nonexistent/probekit", NULL, NULL));
+        EXPECT_INT(-ENOEXEC,
+                   plugin_set_load_file(&set, "/nonexistent/probekit/x.so", why, sizeof(why)));
+        EXPECT_HAS(why, "cannot be loaded");
+        EXPECT_INT(0, set.n);
+        plugin_set_free(&set);
+}
+
+int main(int argc, char **argv)
+{
+        test_valid_descriptors();
+        test_abi_versions();
+        test_missing_members();
+        test_names();
+        test_options();
+        test_attach_modes();
+        test_event_types();
+        test_set_add();
+        if (EXPECT(argc == 2))
+                test_load_dir(argv[1]);
+        return unit_finish();
+}
