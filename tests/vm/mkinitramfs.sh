@@ -49,7 +49,8 @@ for so in "$build"/lib*/probekit/plugins/*.so "$build"/lib/*/probekit/plugins/*.
 	dynamic+=("$so")
 done
 
-# The workload helper is static so its exec is the only one the check sees.
+# The workload helper gives the checks a comm and filename no other process
+# has; static, so it needs nothing else from the image.
 cc=${CC:-cc}
 "$cc" -O2 -static -Wall -o "$root/bin/pkvm-helper" "$here/pkvm-helper.c"
 

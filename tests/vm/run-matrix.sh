@@ -118,13 +118,16 @@ for entry in "${entries[@]}"; do
 	# tcg: nested KVM hangs here. -nic none: no NIC, no iPXE ROM (~0.4 s).
 	timeout "$boot_timeout" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
 		-nographic -no-reboot -nic none -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 pkvm_verbose=${PROBEKIT_VM_VERBOSE:-0}" </dev/null >"$log" 2>&1 || rc=$?
+		-append "console=ttyS0 quiet panic=-1 pkvm_verbose=${PROBEKIT_VM_VERBOSE:-0}" \
+		</dev/null >"$log" 2>&1 || rc=$?
 	secs=$(since "$t0")
 
 	# The serial console ends lines with CR LF.
 	results=$(tr -d '\r' <"$log" | grep '^PKVM-RESULT ' | cut -d' ' -f2-) || true
 	echo "== $pkg (${secs} s)"
-	[ -n "$results" ] && printf '%s\n' "$results" | sed 's/^/   /'
+	if [ -n "$results" ]; then
+		printf '%s\n' "$results" | sed 's/^/   /'
+	fi
 	status=PASS
 	if ! tr -d '\r' <"$log" | grep -q '^PKVM-DONE'; then
 		status=FAIL
