@@ -67,9 +67,10 @@ pk_start() {
 	return 1
 }
 
-# pk_stop: SIGINT must drain the rings and flush the sinks (the CLI
+# pk_stop: SIGINT must drain the rings, flush the sinks and exit 0 (the CLI
 # contract), so no grace period for batched wakeups is given: an event lost
-# at shutdown fails the check. Insist with SIGKILL after 15 s.
+# at shutdown fails the check. Insist with SIGKILL after 15 s. Returns 1,
+# with PK_WHY set, if probekit hung or failed on the way out.
 pk_stop() {
 	kill -INT "$PK_PID" 2>/dev/null || true
 	i=0
@@ -77,12 +78,22 @@ pk_stop() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+	hung=no
 	if kill -0 "$PK_PID" 2>/dev/null; then
 		kill -KILL "$PK_PID" 2>/dev/null
-		PK_WHY="${PK_WHY:-}${PK_WHY:+; }did not exit on SIGINT"
+		hung=yes
 	fi
 	wait "$PK_PID"
-	PK_RC=$?
+	rc=$?
+	if [ "$hung" = yes ]; then
+		PK_WHY="${PK_WHY}${PK_WHY:+; }did not exit within 15 s of SIGINT"
+		return 1
+	fi
+	if [ "$rc" -ne 0 ]; then
+		PK_WHY="${PK_WHY}${PK_WHY:+; }exited with status $rc after SIGINT"
+		return 1
+	fi
+	return 0
 }
 
 # events CHECK STRING...: the JSON lines of CHECK holding every STRING.
@@ -163,7 +174,7 @@ check_unlink_auto() {
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	"$PK" list --json --control-socket "/run/$c.sock" >"/tmp/$c.list" 2>&1
 	unlink_workload "$c"
-	pk_stop
+	pk_stop || { fail "$c" "$PK_WHY"; return; }
 	unlink_events "$c" kprobe || { fail "$c" "$PK_WHY"; return; }
 	# One flat JSON object per instance: pick the probe's and read its mode.
 	inst=$(grep -o '{"name":"kprobe_unlink"[^}]*}' "/tmp/$c.list")
@@ -183,7 +194,7 @@ check_unlink_forced() {
 	printf '[kprobe_unlink]\ncomm = pkvm-helper\nattach = %s\n' "$m" >"/tmp/$c.ini"
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	unlink_workload "$c"
-	pk_stop
+	pk_stop || { fail "$c" "$PK_WHY"; return; }
 	unlink_events "$c" "$m" || { fail "$c" "$PK_WHY"; return; }
 	result "$c" PASS "attach=$m: exact unlink events (ret 0 and -2)"
 }
@@ -193,10 +204,10 @@ check_tp_exec() {
 	printf '[tp_exec]\n' >"/tmp/$c.ini"
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	"$HELPER" exit 7
-	pk_stop
+	pk_stop || { fail "$c" "$PK_WHY"; return; }
 	has_event "$c" '"event":"exec"' '"filename":"/bin/pkvm-helper"' ||
 		{ fail "$c" "no exec event for /bin/pkvm-helper"; return; }
-	has_event "$c" '"event":"exit"' '"comm":"pkvm-helper"' '"exit_code":7' ||
+	has_event "$c" '"event":"exit"' '"comm":"pkvm-helper"' '"exit_code":7,' ||
 		{ fail "$c" "no exit event with exit_code 7 for pkvm-helper"; return; }
 	result "$c" PASS "exec and exit (code 7) of /bin/pkvm-helper"
 }
@@ -206,13 +217,15 @@ check_raw_tp() {
 	printf '[raw_tp]\ncomm = pkvm-helper\nmode = events\nsyscalls = getppid\n' >"/tmp/$c.ini"
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	"$HELPER" getppid 5
-	pk_stop
-	# getppid is syscall 110 on x86_64.
-	n=$(events "$c" '"event":"syscall"' '"comm":"pkvm-helper"' '"nr":110,' | grep -c .)
-	if [ "$n" -ge 5 ]; then
-		result "$c" PASS "$n getppid syscall events"
+	pk_stop || { fail "$c" "$PK_WHY"; return; }
+	# getppid is syscall 110 on x86_64; the static helper makes no other
+	# getppid call, so exactly one event per call, none lost or doubled.
+	n=$(events "$c" '"event":"syscall"' '"comm":"pkvm-helper"' '"nr":110,' \
+		'"syscall":"getppid"' | grep -c .)
+	if [ "$n" -eq 5 ]; then
+		result "$c" PASS "5 getppid syscall events for 5 calls"
 	else
-		fail "$c" "$n getppid syscall events, expected >= 5"
+		fail "$c" "$n getppid syscall events for 5 calls"
 	fi
 }
 
@@ -232,7 +245,7 @@ check_uprobe_bash() {
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	printf 'echo pkvm-marker-%s\nexit\n' 42 |
 		script -qc '/bin/bash --norc --noprofile -i' /dev/null >/tmp/$c.tty 2>&1
-	pk_stop
+	pk_stop || { fail "$c" "$PK_WHY"; return; }
 	if has_event "$c" '"event":"readline"' '"line":"echo pkvm-marker-42"'; then
 		result "$c" PASS "readline line from interactive bash"
 	else
