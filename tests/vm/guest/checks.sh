@@ -244,7 +244,7 @@ check_uprobe_bash() {
 	printf '[uprobe_bash]\n' >"/tmp/$c.ini"
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	printf 'echo pkvm-marker-%s\nexit\n' 42 |
-		script -qc '/bin/bash --norc --noprofile -i' /dev/null >/tmp/$c.tty 2>&1
+		script -qc '/bin/bash --norc --noprofile -i' /dev/null >"/tmp/$c.tty" 2>&1
 	pk_stop || { fail "$c" "$PK_WHY"; return; }
 	if has_event "$c" '"event":"readline"' '"line":"echo pkvm-marker-42"'; then
 		result "$c" PASS "readline line from interactive bash"
