@@ -235,15 +235,18 @@ def check_refusal(probekit, plugin_dir, host_abi):
     log("refusal: " + " ".join(cmd))
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
+    # the plugin's own line(s), so other plugins' messages cannot satisfy it
+    lines = "\n".join(l for l in proc.stdout.splitlines() if "newer_abi" in l)
+
     def mentions(version):
         # a version on its own, not a part of "0.1.0"
-        return re.search(r"(?<![\d.])" + re.escape(version) + r"(?![\d.])", proc.stdout)
+        return re.search(r"(?<![\d.])" + re.escape(version) + r"(?![\d.])", lines)
 
     if not mentions(plugin_version) or not mentions(host_version):
-        raise TestFailure(f"`{' '.join(cmd)}` (exit {proc.returncode}) did not refuse the "
-                          f"plugin naming ABI {plugin_version} and {host_version}:\n"
+        raise TestFailure(f"`{' '.join(cmd)}` (exit {proc.returncode}) did not refuse "
+                          f"newer_abi naming ABI {plugin_version} and {host_version}:\n"
                           f"{proc.stdout}")
-    log(f"newer ABI plugin refused: {proc.stdout.strip()}")
+    log(f"newer ABI plugin refused: {lines.strip()}")
 
 
 def check_info(probekit, plugin_dir):
