@@ -19,7 +19,11 @@ struct reader_state {
         char *err;
         size_t err_len;
         int error; /* first semantic error, -errno */
+        unsigned error_line;
 };
+
+/* inih keeps section names in a 50-byte buffer and cuts longer ones. */
+#define MAX_SECTION_NAME 48
 
 static char *read_line(char *buf, int size, void *stream)
 {
@@ -98,6 +102,7 @@ static int fail(struct reader_state *st, int rc, const char *fmt, ...)
         va_end(ap);
         snprintf(st->err, st->err_len, "%s:%u: %s", st->cfg->path, st->line, msg);
         st->error = rc;
+        st->error_line = st->line;
         return 0; /* stops inih */
 }
 
@@ -111,6 +116,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
                 return 0;
         if (!*section)
                 return fail(st, -EINVAL, "'%s' is outside any [section]", key);
+        /* inih stops calling once an error is set; sections always exist by now */
         /* headers were recorded by the reader, so the section exists already */
         for (size_t i = cfg->n_sections; i-- > 0 && !sec;) {
                 if (!strcmp(cfg->sections[i].name, section))
@@ -136,41 +142,65 @@ static int on_entry(void *user, const char *section, const char *key, const char
  * entries is therefore invisible to it. Scan for headers ourselves so an
  * empty `[tp_exec]` still enables that probe.
  */
-static int on_section_header(struct reader_state *st, const char *line)
+/*
+ * inih reports sections only through their entries; a section header with no
+ * entries is therefore invisible to it. Record headers here, so an empty
+ * `[tp_exec]` still enables that probe, and hand inih the header rewritten as
+ * `[name]` so both agree on the trimmed name.
+ */
+static int on_section_header(struct reader_state *st, char *line, int size)
 {
-        const char *start = line, *end;
-        char name[256];
+        char *start = line + 1, *end = strchr(line, ']');
+        const struct config_section *before;
+        char name[MAX_SECTION_NAME + 1];
+        size_t len;
 
-        while (*start == ' ' || *start == '\t')
+        if (!end)
+                return 0; /* inih reports the bad line */
+        while (start < end && (*start == ' ' || *start == '\t'))
                 start++;
-        if (*start != '[')
-                return 0;
-        end = strchr(start, ']');
-        if (!end || (size_t)(end - start - 1) >= sizeof(name))
-                return 0;
-        while (start + 1 < end && (start[1] == ' ' || start[1] == '\t'))
-                start++;
-        while (end - 1 > start && (end[-1] == ' ' || end[-1] == '\t'))
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
                 end--;
-        memcpy(name, start + 1, end - start - 1);
-        name[end - start - 1] = '\0';
-        if (config_find_section(st->cfg, name)) {
-                fail(st, -EINVAL, "section [%s] was already given at line %u", name,
-                     config_find_section(st->cfg, name)->line);
+        len = (size_t)(end - start);
+        if (len == 0 || len > MAX_SECTION_NAME) {
+                fail(st, -EINVAL, "a section name must have 1 to %d characters", MAX_SECTION_NAME);
+                return st->error;
+        }
+        memcpy(name, start, len);
+        name[len] = '\0';
+        before = config_find_section(st->cfg, name);
+        if (before) {
+                fail(st, -EINVAL, "section [%s] was already given at line %u", name, before->line);
                 return st->error;
         }
         if (!add_section(st->cfg, name, st->line))
                 return -ENOMEM;
+        snprintf(line, (size_t)size, "[%s]\n", name);
         return 0;
 }
 
+/*
+ * The reader inih calls: counts lines, drops leading blanks (inih would take
+ * an indented line for the continuation of the previous value) and records
+ * section headers.
+ */
 static char *read_line_and_sections(char *buf, int size, void *stream)
 {
         struct reader_state *st = stream;
         char *line = read_line(buf, size, stream);
+        size_t blanks;
+        int rc;
 
-        if (line && !st->error && on_section_header(st, line) && !st->error)
-                st->error = -ENOMEM;
+        if (!line)
+                return NULL;
+        blanks = strspn(line, " \t");
+        if (blanks)
+                memmove(line, line + blanks, strlen(line + blanks) + 1);
+        if (line[0] == '[' && !st->error) {
+                rc = on_section_header(st, line, size);
+                if (rc && !st->error)
+                        st->error = rc;
+        }
         return line;
 }
 
@@ -178,7 +208,8 @@ static int parse(struct reader_state *st)
 {
         int rc = ini_parse_stream(read_line_and_sections, st, on_entry, st);
 
-        if (st->error)
+        /* report whichever came first: a bad line, or a bad entry */
+        if (st->error && !(rc > 0 && (unsigned)rc < st->error_line))
                 return st->error;
         if (rc > 0) {
                 snprintf(st->err, st->err_len, "%s:%d: not a '[section]' or 'key = value' line",

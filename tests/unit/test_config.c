@@ -147,6 +147,21 @@ static void expect_refused(const char *text, const char *want)
         config_free(&cfg);
 }
 
+/* Blanks around a section name and before keys are not part of them. */
+static void test_blanks(void)
+{
+        struct config cfg;
+        char err[512] = "";
+
+        EXPECT_INT(0, config_read_string("blanks", "[ tp_exec ]\n  pid = 1\n\tuid = 0\n", &cfg, err,
+                                         sizeof(err)));
+        EXPECT_STR("", err);
+        EXPECT_INT(1, cfg.n_sections);
+        expect_entry(&cfg, "tp_exec", "pid", "1", 2);
+        expect_entry(&cfg, "tp_exec", "uid", "0", 3);
+        config_free(&cfg);
+}
+
 static void test_refusals(void)
 {
         expect_refused("[a]\nx = 1\n\n[b]\n[a]\n",
@@ -157,6 +172,12 @@ static void test_refusals(void)
         expect_refused("[a]\nx = 1\n\nthis line means nothing\ny = 2\n",
                        "bad.ini:4: not a '[section]' or 'key = value' line");
         expect_refused("[a]\n[unclosed\n", "bad.ini:2: not a '[section]' or 'key = value' line");
+        /* the first of two errors is the one reported */
+        expect_refused("[a]\npid 1\npid = 2\npid = 3\n",
+                       "bad.ini:2: not a '[section]' or 'key = value' line");
+        expect_refused("[]\n", "bad.ini:1: a section name must have 1 to 48 characters");
+        expect_refused("[a_section_name_that_is_much_longer_than_inih_keeps]\nk = v\n",
+                       "bad.ini:1: a section name must have 1 to 48 characters");
 }
 
 static void test_refusal_in_file(void)
@@ -189,6 +210,7 @@ int main(void)
         test_read_string();
         test_read_file();
         test_empty_and_last_line();
+        test_blanks();
         test_refusals();
         test_refusal_in_file();
         test_missing_file();
