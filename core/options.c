@@ -59,7 +59,11 @@ static int parse_int(const char *text, int64_t *out)
         int64_t scale = 1;
 
         errno = 0;
-        value = strtoll(text, &end, 0);
+        /* base 16 only with 0x: "010" is ten, not octal eight */
+        if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+                value = strtoll(text, &end, 16);
+        else
+                value = strtoll(text, &end, 10);
         if (errno || end == text)
                 return -EINVAL;
         if (*end == 'k' || *end == 'K')
@@ -121,8 +125,10 @@ static int parse_list(const struct pk_option *decl, const char *text, struct opt
                 out->items = grown;
                 out->items[out->n_items++] = item;
                 p += len;
-                if (*p == ',')
-                        p++;
+                if (*p == ',' && !*++p) {
+                        snprintf(err, err_len, "empty item in list '%s'", text);
+                        return -EINVAL;
+                }
         }
         return 0;
 }

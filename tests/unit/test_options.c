@@ -89,6 +89,8 @@ static void test_int(void)
         expect_int(&count, "3M", 3 << 20);
         expect_int(&count, "2G", 1LL << 31);
         expect_int(&count, "0x2K", 2048);
+        expect_int(&count, "010", 10); /* decimal, not octal */
+        expect_int(&count, "08", 8);
         expect_int(&any_int, "-1G", -(1LL << 30));
         expect_int(&any_int, "9223372036854775807", INT64_MAX);
         expect_int(&any_int, "-9223372036854775808", INT64_MIN);
@@ -169,6 +171,8 @@ static void test_list(void)
         EXPECT_STR("empty item in list 'a,,bb'", err);
         EXPECT_INT(-EINVAL, parse(&names, ",a", &v, err, sizeof(err)));
         EXPECT_HAS(err, "empty item");
+        EXPECT_INT(-EINVAL, parse(&names, "a,", &v, err, sizeof(err)));
+        EXPECT_STR("empty item in list 'a,'", err);
         EXPECT_INT(-EINVAL, parse(&names, "a, ,b", &v, err, sizeof(err)));
         EXPECT_HAS(err, "empty item");
         EXPECT_INT(-EINVAL, parse(&names, "a,dddd", &v, err, sizeof(err)));
