@@ -123,7 +123,7 @@ int decode_sample(struct pk_instance *inst, const void *sample, size_t size, str
                 return -EINVAL;
         type = &d->events[hdr->type];
         max = type->max_size ? type->max_size : type->min_size;
-        if (size < type->min_size || size > max)
+        if (size < type->min_size || size > max || (type->flags & PK_EVENT_EMITTED))
                 return -EINVAL;
         if (type->decode)
                 rc = type->decode(inst->plugin_state, sample, size, inst->values);

@@ -103,7 +103,8 @@ static const struct pk_event_type events[] = {
                                      .fields = raw_tp_count_fields,
                                      .n_fields = RAW_TP_COUNT_FIELDS,
                                      .min_size = sizeof(struct pk_event_header),
-                                     .max_size = sizeof(struct pk_event_header)},
+                                     .max_size = sizeof(struct pk_event_header),
+                                     .flags = PK_EVENT_EMITTED},
 };
 
 /* Turn the `syscalls` option into the bitmap; an unknown name is an error. */

@@ -93,6 +93,7 @@ ABI_AT(struct pk_event_type, fields, 16);
 ABI_AT(struct pk_event_type, n_fields, 24);
 ABI_AT(struct pk_event_type, min_size, 28);
 ABI_AT(struct pk_event_type, max_size, 32);
+ABI_AT(struct pk_event_type, flags, 36);
 ABI_AT(struct pk_event_type, decode, 40);
 
 ABI_AT(struct pk_attach_mode, name, 0);

@@ -237,6 +237,23 @@ static void test_event_types(void)
         event.decode = no_decode;
         EXPECT_INT(0, check(&d));
         event.decode = NULL;
+        /* a scalar's size must be its type's width, with no 32-bit wrap-around */
+        field = (struct pk_field){.name = "w", .type = PK_FIELD_U64, .offset = hdr, .size = 4};
+        EXPECT_REFUSED(&d, "field 'w' is 4 bytes, its type needs 8");
+        field =
+            (struct pk_field){.name = "x", .type = PK_FIELD_U8, .offset = 0xffffffff, .size = 1};
+        EXPECT_REFUSED(&d, "ends past min_size");
+        /* a fixed-size string must fit in the smallest sample too */
+        field = (struct pk_field){.name = "s", .type = PK_FIELD_STR, .offset = hdr, .size = 32};
+        EXPECT_REFUSED(&d, "field 's' (offset 48, size 32) ends past min_size 52");
+        field =
+            (struct pk_field){.name = "a", .type = PK_FIELD_U64_ARRAY, .offset = hdr, .size = 3};
+        EXPECT_REFUSED(&d, "array field 'a' has size 3, not n * 8");
+        /* a type only made in user space declares no layout */
+        field = (struct pk_field){.name = "n", .type = PK_FIELD_U32};
+        event.flags = PK_EVENT_EMITTED;
+        EXPECT_INT(0, check(&d));
+        event.flags = 0;
         /* ... or it is a string to the sample's end that starts within it */
         field = (struct pk_field){.name = "s", .type = PK_FIELD_STR, .offset = hdr + 4, .size = 0};
         EXPECT_INT(0, check(&d));

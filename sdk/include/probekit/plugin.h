@@ -16,7 +16,12 @@
  * callbacks. Plugins are loaded with dlopen(RTLD_NOW | RTLD_LOCAL).
  *
  * Version rules (see docs/writing-a-plugin.md):
- *   - appending a member to a struct here, or a new enum value, bumps the minor;
+ *   - appending a member to struct pk_plugin or struct pk_host (which carry
+ *     their size), or a new enum value, bumps the minor;
+ *   - the other structs are read as arrays (pk_option, pk_field,
+ *     pk_event_type, pk_attach_mode) or have no size (pk_probe_ops,
+ *     pk_sink_ops): they are frozen for a major; a minor extends them only
+ *     through new members of struct pk_plugin;
  *   - changing or removing anything bumps the major.
  *
  * This header is C11 and C++ clean and is the only header a plugin's user-space
@@ -43,7 +48,7 @@ extern "C" {
 #define PK_PLUGIN_SYMBOL "probekit_plugin"
 
 #if defined(__GNUC__)
-#define PK_PLUGIN_EXPORT __attribute__((visibility("default")))
+#define PK_PLUGIN_EXPORT     __attribute__((visibility("default")))
 #define PK_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define PK_PLUGIN_EXPORT
@@ -61,72 +66,73 @@ struct pk_instance; /* opaque: one configured probe or sink */
 /* Options: declared by the plugin, parsed and validated by the host.        */
 
 enum pk_option_type {
-	PK_OPT_BOOL = 1,   /* true/false, yes/no, on/off, 1/0 */
-	PK_OPT_INT = 2,    /* signed 64-bit, within [min, max] */
-	PK_OPT_STRING = 3, /* at most `max` bytes when max > 0 */
-	PK_OPT_ENUM = 4,   /* one of `choices` */
-	PK_OPT_LIST = 5,   /* comma-separated strings, each at most `max` bytes when max > 0 */
+        PK_OPT_BOOL = 1,   /* true/false, yes/no, on/off, 1/0 */
+        PK_OPT_INT = 2,    /* signed 64-bit, within [min, max] */
+        PK_OPT_STRING = 3, /* at most `max` bytes when max > 0 */
+        PK_OPT_ENUM = 4,   /* one of `choices` */
+        PK_OPT_LIST = 5,   /* comma-separated strings, each at most `max` bytes when max > 0 */
 };
 
 struct pk_option {
-	const char *key;
-	enum pk_option_type type;
-	const char *default_value; /* text, parsed like a value from the INI; NULL: unset */
-	int64_t min;               /* PK_OPT_INT bounds */
-	int64_t max;               /* PK_OPT_INT upper bound; STRING/LIST length limit */
-	const char *const *choices; /* PK_OPT_ENUM: NULL-terminated */
-	const char *help;
-	/*
-	 * Optional: name of a `const volatile` global in the BPF object that the
-	 * host sets to the option's value before load (integers and bools by the
-	 * variable's size, strings as a NUL-padded char array, enums as the
-	 * index of the choice). Saves the plugin the code to do it.
-	 */
-	const char *bpf_global;
+        const char *key;
+        enum pk_option_type type;
+        const char *default_value;  /* text, parsed like a value from the INI; NULL: unset */
+        int64_t min;                /* PK_OPT_INT bounds */
+        int64_t max;                /* PK_OPT_INT upper bound; STRING/LIST length limit */
+        const char *const *choices; /* PK_OPT_ENUM: NULL-terminated */
+        const char *help;
+        /*
+         * Optional: name of a `const volatile` global in the BPF object that the
+         * host sets to the option's value before load (integers and bools by the
+         * variable's size, strings as a NUL-padded char array, enums as the
+         * index of the choice). Saves the plugin the code to do it.
+         */
+        const char *bpf_global;
 };
 
 /* ------------------------------------------------------------------------ */
 /* Events: every sample starts with struct pk_event_header (event.h).        */
 
 enum pk_field_type {
-	PK_FIELD_U8 = 1,
-	PK_FIELD_U16 = 2,
-	PK_FIELD_U32 = 3,
-	PK_FIELD_U64 = 4,
-	PK_FIELD_S32 = 5,
-	PK_FIELD_S64 = 6,
-	PK_FIELD_BOOL = 7,      /* one byte, 0 or not */
-	PK_FIELD_STR = 8,       /* char array, NUL-terminated within `size`; size 0: to the sample's end */
-	PK_FIELD_U64_ARRAY = 9, /* `size / 8` unsigned 64-bit values */
+        PK_FIELD_U8 = 1,
+        PK_FIELD_U16 = 2,
+        PK_FIELD_U32 = 3,
+        PK_FIELD_U64 = 4,
+        PK_FIELD_S32 = 5,
+        PK_FIELD_S64 = 6,
+        PK_FIELD_BOOL = 7, /* one byte, 0 or not */
+        PK_FIELD_STR =
+            8, /* char array, NUL-terminated within `size`; size 0: to the sample's end */
+        PK_FIELD_U64_ARRAY = 9, /* `size / 8` unsigned 64-bit values */
 };
 
 enum pk_field_flags {
-	PK_FIELD_HEX = 1 << 0,      /* text sink shows it in hex */
-	PK_FIELD_DURATION = 1 << 1, /* nanoseconds */
-	PK_FIELD_ERRNO = 1 << 2,    /* 0 or a negative errno */
+        PK_FIELD_HEX = 1 << 0,      /* text sink shows it in hex */
+        PK_FIELD_DURATION = 1 << 1, /* nanoseconds */
+        PK_FIELD_ERRNO = 1 << 2,    /* 0 or a negative errno */
 };
 
 struct pk_field {
-	const char *name;
-	enum pk_field_type type;
-	uint32_t offset; /* in the sample (header included) */
-	uint32_t size;   /* bytes; for STR, 0 means up to the sample's end */
-	uint32_t flags;  /* enum pk_field_flags */
-	const char *help;
+        const char *name;
+        enum pk_field_type type;
+        uint32_t offset; /* in the sample (header included) */
+        uint32_t size;   /* bytes; for STR, 0 means up to the sample's end */
+        uint32_t flags;  /* enum pk_field_flags */
+        const char *help;
 };
 
 /* A decoded value; which member is set follows the field's type. */
 union pk_value {
-	uint64_t u64; /* U8, U16, U32, U64, BOOL */
-	int64_t s64;  /* S32, S64 */
-	struct {
-		const char *ptr; /* not NUL-terminated necessarily; valid during the write */
-		uint32_t len;
-	} str;
-	struct {
-		const uint64_t *ptr;
-		uint32_t len; /* number of elements */
-	} arr;
+        uint64_t u64; /* U8, U16, U32, U64, BOOL */
+        int64_t s64;  /* S32, S64 */
+        struct {
+                const char *ptr; /* not NUL-terminated necessarily; valid during the write */
+                uint32_t len;
+        } str;
+        struct {
+                const uint64_t *ptr;
+                uint32_t len; /* number of elements */
+        } arr;
 };
 
 /*
@@ -135,14 +141,14 @@ union pk_value {
  * event's own fields are `fields[i]` = `values[i]`.
  */
 struct pk_record {
-	const char *probe; /* instance name */
-	const char *event; /* event type name */
-	const char *mode;  /* attach mode used, NULL when the probe has one way only */
-	uint64_t ts_ns;    /* CLOCK_REALTIME */
-	const struct pk_event_header *hdr;
-	const struct pk_field *fields;
-	const union pk_value *values;
-	uint32_t n_fields;
+        const char *probe; /* instance name */
+        const char *event; /* event type name */
+        const char *mode;  /* attach mode used, NULL when the probe has one way only */
+        uint64_t ts_ns;    /* CLOCK_REALTIME */
+        const struct pk_event_header *hdr;
+        const struct pk_field *fields;
+        const union pk_value *values;
+        uint32_t n_fields;
 };
 
 /*
@@ -153,160 +159,170 @@ struct pk_record {
  * and skip it. It must not allocate.
  */
 typedef int (*pk_decode_fn)(void *plugin_state, const void *sample, size_t size,
-			    union pk_value *values);
+                            union pk_value *values);
+
+enum pk_event_flags {
+        /*
+         * Records of this type are made in user space and sent with
+         * host->emit(); no sample of it comes from the kernel, so its fields
+         * have no layout to check (and a sample claiming it is malformed).
+         */
+        PK_EVENT_EMITTED = 1 << 0,
+};
 
 struct pk_event_type {
-	const char *name;
-	const char *help;
-	const struct pk_field *fields;
-	uint32_t n_fields;
-	uint32_t min_size; /* smaller samples are counted as malformed and skipped */
-	uint32_t max_size; /* larger ones too; 0: same as min_size */
-	pk_decode_fn decode; /* NULL: decode from the field declarations */
+        const char *name;
+        const char *help;
+        const struct pk_field *fields;
+        uint32_t n_fields;
+        uint32_t min_size;   /* smaller samples are counted as malformed and skipped */
+        uint32_t max_size;   /* larger ones too; 0: same as min_size */
+        uint32_t flags;      /* enum pk_event_flags */
+        pk_decode_fn decode; /* NULL: decode from the field declarations */
 };
 
 /* ------------------------------------------------------------------------ */
 /* Attach alternatives: ways to reach the same events, tried in order.       */
 
 struct pk_attach_mode {
-	const char *name; /* "kprobe", "fentry", "tracepoint", ... */
-	/* BPF programs (by function name) this mode loads; NULL-terminated */
-	const char *const *programs;
+        const char *name; /* "kprobe", "fentry", "tracepoint", ... */
+        /* BPF programs (by function name) this mode loads; NULL-terminated */
+        const char *const *programs;
 };
 
 /* ------------------------------------------------------------------------ */
 /* The host's function table.                                                */
 
 enum pk_log_level {
-	PK_LOG_ERROR = 0,
-	PK_LOG_WARN = 1,
-	PK_LOG_INFO = 2,
-	PK_LOG_DEBUG = 3,
+        PK_LOG_ERROR = 0,
+        PK_LOG_WARN = 1,
+        PK_LOG_INFO = 2,
+        PK_LOG_DEBUG = 3,
 };
 
 struct pk_host {
-	uint32_t struct_size; /* check before using a member appended in a later minor */
-	uint32_t abi_major;
-	uint32_t abi_minor;
+        uint32_t struct_size; /* check before using a member appended in a later minor */
+        uint32_t abi_major;
+        uint32_t abi_minor;
 
-	/* Log a message prefixed with the instance name. */
-	void (*log)(struct pk_instance *inst, enum pk_log_level level, const char *fmt, ...)
-		PK_PRINTF(3, 4);
+        /* Log a message prefixed with the instance name. */
+        void (*log)(struct pk_instance *inst, enum pk_log_level level, const char *fmt, ...)
+            PK_PRINTF(3, 4);
 
-	const char *(*instance_name)(struct pk_instance *inst);
+        const char *(*instance_name)(struct pk_instance *inst);
 
-	/* Validated option values (declared options always have a value or are unset). */
-	bool (*opt_is_set)(struct pk_instance *inst, const char *key);
-	bool (*opt_bool)(struct pk_instance *inst, const char *key);
-	int64_t (*opt_int)(struct pk_instance *inst, const char *key);
-	const char *(*opt_string)(struct pk_instance *inst, const char *key); /* also ENUM */
-	/* LIST: number of items; *items points at host-owned strings */
-	size_t (*opt_list)(struct pk_instance *inst, const char *key, const char *const **items);
+        /* Validated option values (declared options always have a value or are unset). */
+        bool (*opt_is_set)(struct pk_instance *inst, const char *key);
+        bool (*opt_bool)(struct pk_instance *inst, const char *key);
+        int64_t (*opt_int)(struct pk_instance *inst, const char *key);
+        const char *(*opt_string)(struct pk_instance *inst, const char *key); /* also ENUM */
+        /* LIST: number of items; *items points at host-owned strings */
+        size_t (*opt_list)(struct pk_instance *inst, const char *key, const char *const **items);
 
-	/* Set a `const volatile` global of an opened, not yet loaded, BPF object. */
-	int (*set_bpf_global)(struct pk_instance *inst, struct bpf_object *obj, const char *name,
-			      const void *value, size_t size);
+        /* Set a `const volatile` global of an opened, not yet loaded, BPF object. */
+        int (*set_bpf_global)(struct pk_instance *inst, struct bpf_object *obj, const char *name,
+                              const void *value, size_t size);
 
-	/* Hand a link made by the plugin's own attach() to the host, which destroys it. */
-	int (*add_link)(struct pk_instance *inst, struct bpf_link *link);
+        /* Hand a link made by the plugin's own attach() to the host, which destroys it. */
+        int (*add_link)(struct pk_instance *inst, struct bpf_link *link);
 
-	/*
-	 * Consume another ring buffer map besides `pk_events`; its samples start
-	 * with struct pk_event_header and are decoded like `pk_events`' ones.
-	 */
-	int (*add_ringbuf)(struct pk_instance *inst, int map_fd);
+        /*
+         * Consume another ring buffer map besides `pk_events`; its samples start
+         * with struct pk_event_header and are decoded like `pk_events`' ones.
+         */
+        int (*add_ringbuf)(struct pk_instance *inst, int map_fd);
 
-	/* Send a record made in user space (for instance from a map read in tick()). */
-	int (*emit)(struct pk_instance *inst, const struct pk_record *rec);
+        /* Send a record made in user space (for instance from a map read in tick()). */
+        int (*emit)(struct pk_instance *inst, const struct pk_record *rec);
 
-	/* CLOCK_MONOTONIC nanoseconds (bpf_ktime_get_ns) to CLOCK_REALTIME. */
-	uint64_t (*mono_to_realtime)(uint64_t mono_ns);
+        /* CLOCK_MONOTONIC nanoseconds (bpf_ktime_get_ns) to CLOCK_REALTIME. */
+        uint64_t (*mono_to_realtime)(uint64_t mono_ns);
 };
 
 /* ------------------------------------------------------------------------ */
 /* Probe plugins.                                                           */
 
 struct pk_probe_ops {
-	/*
-	 * The BPF object to load: the skeleton's `<name>__elf_bytes` function.
-	 * Required.
-	 */
-	const void *(*bpf_object)(size_t *size);
+        /*
+         * The BPF object to load: the skeleton's `<name>__elf_bytes` function.
+         * Required.
+         */
+        const void *(*bpf_object)(size_t *size);
 
-	/*
-	 * All optional. The host's sequence for one instance:
-	 *   create(): validate and keep options; allocate state
-	 *   for each attach mode (or once, when there are none):
-	 *       open the BPF object; set pk_cfg, ring size and `bpf_global` options
-	 *       configure(): plugin-specific set-up of the opened object
-	 *       load; attach(), or attach every loaded program by its SEC() name
-	 *       on failure: close the object, log why, try the next mode
-	 *   loaded(): the object is live (read maps, remember fds)
-	 *   tick(): every stats interval, while running
-	 *   detach(): before the host destroys the links and closes the object
-	 *   destroy(): free state
-	 * Each returns 0 or -errno; a failure marks the instance failed with
-	 * the reason, and the other instances go on.
-	 */
-	int (*create)(const struct pk_host *host, struct pk_instance *inst, void **state);
-	int (*configure)(void *state, struct bpf_object *obj, const char *mode);
-	int (*attach)(void *state, struct bpf_object *obj, const char *mode);
-	int (*loaded)(void *state, struct bpf_object *obj);
-	int (*tick)(void *state);
-	void (*detach)(void *state);
-	void (*destroy)(void *state);
+        /*
+         * All optional. The host's sequence for one instance:
+         *   create(): validate and keep options; allocate state
+         *   for each attach mode (or once, when there are none):
+         *       open the BPF object; set pk_cfg, ring size and `bpf_global` options
+         *       configure(): plugin-specific set-up of the opened object
+         *       load; attach(), or attach every loaded program by its SEC() name
+         *       on failure: close the object, log why, try the next mode
+         *   loaded(): the object is live (read maps, remember fds)
+         *   tick(): every stats interval, while running
+         *   detach(): before the host destroys the links and closes the object
+         *   destroy(): free state
+         * Each returns 0 or -errno; a failure marks the instance failed with
+         * the reason, and the other instances go on.
+         */
+        int (*create)(const struct pk_host *host, struct pk_instance *inst, void **state);
+        int (*configure)(void *state, struct bpf_object *obj, const char *mode);
+        int (*attach)(void *state, struct bpf_object *obj, const char *mode);
+        int (*loaded)(void *state, struct bpf_object *obj);
+        int (*tick)(void *state);
+        void (*detach)(void *state);
+        void (*destroy)(void *state);
 };
 
 /* ------------------------------------------------------------------------ */
 /* Sink plugins.                                                            */
 
 struct pk_sink_ops {
-	/* Required: open with the instance's validated options (`output`, ...). */
-	int (*open)(const struct pk_host *host, struct pk_instance *inst, void **state);
-	/* Required: write one record; buffered writing is expected. */
-	int (*write)(void *state, const struct pk_record *rec);
-	/* Required: push buffered output out. Called on every timer tick and at exit. */
-	int (*flush)(void *state);
-	/* Required. */
-	void (*close)(void *state);
+        /* Required: open with the instance's validated options (`output`, ...). */
+        int (*open)(const struct pk_host *host, struct pk_instance *inst, void **state);
+        /* Required: write one record; buffered writing is expected. */
+        int (*write)(void *state, const struct pk_record *rec);
+        /* Required: push buffered output out. Called on every timer tick and at exit. */
+        int (*flush)(void *state);
+        /* Required. */
+        void (*close)(void *state);
 };
 
 enum pk_plugin_kind {
-	PK_KIND_PROBE = 1,
-	PK_KIND_SINK = 2,
+        PK_KIND_PROBE = 1,
+        PK_KIND_SINK = 2,
 };
 
 /* ------------------------------------------------------------------------ */
 /* The descriptor: append only.                                             */
 
 struct pk_plugin {
-	uint32_t abi_major;   /* PK_ABI_MAJOR the plugin was built against */
-	uint32_t abi_minor;   /* PK_ABI_MINOR the plugin was built against */
-	uint32_t struct_size; /* sizeof(struct pk_plugin) the plugin was built with */
-	enum pk_plugin_kind kind;
+        uint32_t abi_major;   /* PK_ABI_MAJOR the plugin was built against */
+        uint32_t abi_minor;   /* PK_ABI_MINOR the plugin was built against */
+        uint32_t struct_size; /* sizeof(struct pk_plugin) the plugin was built with */
+        enum pk_plugin_kind kind;
 
-	const char *name;        /* required: [a-z0-9_]+ */
-	const char *version;     /* required */
-	const char *description; /* required: one line */
+        const char *name;        /* required: [a-z0-9_]+ */
+        const char *version;     /* required */
+        const char *description; /* required: one line */
 
-	const struct pk_option *options;
-	uint32_t n_options;
+        const struct pk_option *options;
+        uint32_t n_options;
 
-	/* PK_KIND_PROBE: at least one event type; ops.bpf_object required */
-	const struct pk_event_type *events;
-	uint32_t n_events;
-	const struct pk_attach_mode *attach_modes; /* in order of preference; optional */
-	uint32_t n_attach_modes;
-	const struct pk_probe_ops *probe;
+        /* PK_KIND_PROBE: at least one event type; ops.bpf_object required */
+        const struct pk_event_type *events;
+        uint32_t n_events;
+        const struct pk_attach_mode *attach_modes; /* in order of preference; optional */
+        uint32_t n_attach_modes;
+        const struct pk_probe_ops *probe;
 
-	/* PK_KIND_SINK */
-	const struct pk_sink_ops *sink;
+        /* PK_KIND_SINK */
+        const struct pk_sink_ops *sink;
 };
 
 /* Fills the version members; use as the first line of a descriptor. */
 #define PK_PLUGIN_HEADER(plugin_kind)                                                              \
-	.abi_major = PK_ABI_MAJOR, .abi_minor = PK_ABI_MINOR,                                      \
-	.struct_size = sizeof(struct pk_plugin), .kind = (plugin_kind)
+        .abi_major = PK_ABI_MAJOR, .abi_minor = PK_ABI_MINOR,                                      \
+        .struct_size = sizeof(struct pk_plugin), .kind = (plugin_kind)
 
 typedef const struct pk_plugin *(*pk_plugin_entry_fn)(void);
 
