@@ -5,6 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
 
 static int strbuf_reserve(struct strbuf *sb, size_t more)
 {
@@ -45,16 +48,28 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 
 void strbuf_json_string(struct strbuf *sb, const char *s)
 {
+        const unsigned char *p = (const unsigned char *)(s ? s : "");
+        size_t left = strlen((const char *)p);
+
         strbuf_printf(sb, "\"");
-        for (; s && *s; s++) {
-                unsigned char c = (unsigned char)*s;
+        while (left) {
+                unsigned char c = *p;
+                size_t n = 1;
 
                 if (c == '"' || c == '\\')
                         strbuf_printf(sb, "\\%c", c);
                 else if (c < 0x20)
                         strbuf_printf(sb, "\\u%04x", c);
-                else
+                else if (c < 0x80)
                         strbuf_printf(sb, "%c", c);
+                else if ((n = utf8_sequence_len(p, left)))
+                        strbuf_printf(sb, "%.*s", (int)n, (const char *)p);
+                else
+                        strbuf_printf(sb, "%s", UTF8_REPLACEMENT); /* keep the JSON valid */
+                if (!n)
+                        n = 1;
+                p += n;
+                left -= n;
         }
         strbuf_printf(sb, "\"");
 }

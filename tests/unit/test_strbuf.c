@@ -29,6 +29,12 @@ static void test_escaping(void)
         /* the first byte that needs no escape, DEL, '/' and UTF-8 pass through */
         expect_json(" \x7f/", "\" \x7f/\"");
         expect_json("caf\xc3\xa9 \xe2\x82\xac", "\"caf\xc3\xa9 \xe2\x82\xac\"");
+        /* invalid UTF-8 (a stray byte, a sequence cut short) becomes U+FFFD */
+        expect_json("a\xff"
+                    "b",
+                    "\"a\xef\xbf\xbd"
+                    "b\"");
+        expect_json("\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\"");
 }
 
 /* A string that outgrows the first allocation, appended after other text. */
