@@ -258,7 +258,9 @@ struct pk_probe_ops {
          *       load; attach(), or attach every loaded program by its SEC() name
          *       on failure: close the object, log why, try the next mode
          *   loaded(): the object is live (read maps, remember fds)
-         *   tick(): every stats interval, while running
+         *   tick(): every stats interval while running, and once more after
+         *       the rings are drained at exit, so aggregates report their last
+         *       interval
          *   detach(): before the host destroys the links and closes the object
          *   destroy(): free state
          * Each returns 0 or -errno; a failure marks the instance failed with
