@@ -9,17 +9,18 @@ Every plugins/<name>/README.md holds the output of
     <!-- probekit-info:end -->
 
 `--check` fails, naming each README that differs; `--update` rewrites the
-blocks (and appends one to a README that has none).
+blocks (and appends one to a README that has none). `--readme NAME=PATH`
+adds a README kept elsewhere (the SDK template's, checked by tests/sdk).
 """
 import argparse
 import difflib
 import os
+import shlex
 import subprocess
 import sys
 
 BEGIN = "<!-- probekit-info:begin -->"
 END = "<!-- probekit-info:end -->"
-UPDATE_HINT = "run docs/update-plugin-docs.sh [BUILD_DIR] and commit the READMEs"
 
 
 class DocsError(Exception):
@@ -63,6 +64,13 @@ def readmes(plugins_src):
             yield name, os.path.join(folder, "README.md")
 
 
+def readme_arg(text):
+    name, sep, path = text.partition("=")
+    if not sep or not name or not path:
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {text!r}")
+    return name, path
+
+
 def check_one(name, readme, info):
     if not os.path.isfile(readme):
         return f"{readme}: missing (each plugin documents itself in README.md)"
@@ -99,13 +107,17 @@ def main():
     parser.add_argument("--probekit", required=True, help="the built probekit executable")
     parser.add_argument("--plugin-dir",
                         help="more plugins to load (a built or installed probekit finds its own)")
-    parser.add_argument("--plugins-src", required=True, help="the source folder plugins/")
+    parser.add_argument("--plugins-src", help="the source folder plugins/")
+    parser.add_argument("--readme", action="append", type=readme_arg, default=[],
+                        metavar="NAME=PATH", help="one more plugin README")
     args = parser.parse_args()
+    targets = list(readmes(args.plugins_src)) if args.plugins_src else []
+    targets += args.readme
 
     problems = []
-    stale = False  # a README differs: the update script fixes that
+    stale = False  # a README differs: the update mode fixes that
     count = 0
-    for name, readme in readmes(args.plugins_src):
+    for name, readme in targets:
         count += 1
         try:
             info = plugin_info(args.probekit, args.plugin_dir, name)
@@ -123,7 +135,9 @@ def main():
     if problems:
         print("plugin docs: FAILED\n" + "\n\n".join(problems), file=sys.stderr)
         if stale:
-            print(f"\nTo fix: {UPDATE_HINT}", file=sys.stderr)
+            update = [a if a != "--check" else "--update" for a in sys.argv]
+            print("\nTo fix: docs/update-plugin-docs.sh [BUILD_DIR] for plugins/, or\n  "
+                  + shlex.join([sys.executable] + update), file=sys.stderr)
         return 1
     print(f"plugin docs: {count} README(s) {'updated' if args.update else 'match'}")
     return 0
