@@ -8,7 +8,8 @@ installed probekit with the new plugins and checks that:
 
   - the template's fork events arrive with their declared fields (JSON output),
   - the sink plugin, selected as an INI section, wrote its lines,
-  - the plugin with the newer ABI minor is refused, naming both versions.
+  - the plugin with the newer ABI minor is refused, naming both versions,
+  - the template README's generated block matches `probekit info myprobe`.
 
 Sources are copied into the temporary directory first, so nothing in the
 out-of-tree builds can reach back into the probekit source tree.
@@ -256,12 +257,23 @@ def check_info(probekit, plugin_dir):
             raise TestFailure(f"`probekit info myprobe` does not mention {word}:\n{out}")
 
 
+def check_template_docs(args, probekit, plugin_dir):
+    readme = os.path.join(args.template, "README.md")
+    cmd = [sys.executable, args.plugin_docs, "--check", "--probekit", probekit,
+           "--plugin-dir", plugin_dir, "--readme", f"myprobe={readme}"]
+    log("template docs: " + " ".join(cmd))
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise TestFailure(f"the template README drifted from the template:\n{proc.stdout}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", required=True, help="the probekit build tree")
     parser.add_argument("--template", required=True, help="sdk/template")
     parser.add_argument("--sink", required=True, help="tests/sdk/sink_plugin")
     parser.add_argument("--newer-abi", required=True, help="tests/sdk/newer_abi")
+    parser.add_argument("--plugin-docs", required=True, help="tests/docs/plugin_docs.py")
     parser.add_argument("--bindir", default="bin")
     parser.add_argument("--libdir", default="lib")
     parser.add_argument("--includedir", default="include")
@@ -303,6 +315,7 @@ def main():
         if not os.access(probekit, os.X_OK):
             raise TestFailure(f"{probekit} was not installed: is the probekit target built?")
         check_info(probekit, plugin_dir)
+        check_template_docs(args, probekit, plugin_dir)
         config = os.path.join(tmp, "sdk.ini")
         lines_file = os.path.join(tmp, "lines.txt")
         out_json = os.path.join(tmp, "events.json")
