@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The layout of ABI 1.x, frozen: compiled as C11 and as C++17 by the
- * abi_header tests. A member may only be appended (minor bump); anything
- * that moves one of these offsets or values is a major bump, and must come
- * with a new table here.
+ * abi_header tests. Only struct pk_plugin and struct pk_host, which carry
+ * their size, may grow at the end (a minor bump); the structs read as arrays
+ * or without a size keep their size for the whole major. Anything that moves
+ * one of these offsets, sizes or values is a major bump, and must come with a
+ * new table here.
  */
 #ifndef PROBEKIT_TEST_ABI_LAYOUT_H
 #define PROBEKIT_TEST_ABI_LAYOUT_H
@@ -56,6 +58,15 @@ ABI_ASSERT(PK_LOG_ERROR == 0 && PK_LOG_WARN == 1 && PK_LOG_INFO == 2 && PK_LOG_D
 ABI_ASSERT(PK_KIND_PROBE == 1 && PK_KIND_SINK == 2);
 
 #if defined(__LP64__)
+/* Read as arrays or without a size: frozen for the major. */
+ABI_ASSERT(sizeof(struct pk_option) == 64);
+ABI_ASSERT(sizeof(struct pk_field) == 32);
+ABI_ASSERT(sizeof(struct pk_event_type) == 48);
+ABI_ASSERT(sizeof(struct pk_attach_mode) == 16);
+ABI_ASSERT(sizeof(struct pk_probe_ops) == 64);
+ABI_ASSERT(sizeof(struct pk_sink_ops) == 32);
+ABI_ASSERT(sizeof(union pk_value) == 16); /* decode() fills an array of them */
+
 ABI_AT(struct pk_option, key, 0);
 ABI_AT(struct pk_option, type, 8);
 ABI_AT(struct pk_option, default_value, 16);
