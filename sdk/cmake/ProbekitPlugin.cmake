@@ -17,7 +17,8 @@ include_guard(GLOBAL)
 find_program(PROBEKIT_CLANG NAMES clang clang-14 REQUIRED)
 find_program(PROBEKIT_BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(PROBEKIT_LIBBPF REQUIRED IMPORTED_TARGET libbpf)
+# GLOBAL: plugins may be added in other directories than the one that found it.
+pkg_check_modules(PROBEKIT_LIBBPF REQUIRED IMPORTED_TARGET GLOBAL libbpf)
 
 set(PROBEKIT_VMLINUX_H "" CACHE FILEPATH
     "A pinned vmlinux.h; empty: generate it from /sys/kernel/btf/vmlinux")
