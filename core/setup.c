@@ -59,10 +59,36 @@ static void on_refusal(const char *path, const char *reason, void *ctx)
         log_warn(NULL, "%s: refused: %s", path, reason);
 }
 
+/* Whether `dir` was loaded already (under this or another name); else remember it. */
+static bool dir_seen(struct setup *s, const char *dir)
+{
+        char resolved[PATH_MAX], **grown;
+
+        if (!realpath(dir, resolved))
+                return false;
+        for (size_t i = 0; i < s->n_plugin_dirs; i++) {
+                if (!strcmp(s->plugin_dirs[i], resolved))
+                        return true;
+        }
+        grown = realloc(s->plugin_dirs, (s->n_plugin_dirs + 1) * sizeof(*grown));
+        if (!grown)
+                return false;
+        s->plugin_dirs = grown;
+        s->plugin_dirs[s->n_plugin_dirs] = strdup(resolved);
+        if (s->plugin_dirs[s->n_plugin_dirs])
+                s->n_plugin_dirs++;
+        return false;
+}
+
 static int load_dir(struct setup *s, const char *dir, bool must_exist)
 {
-        int rc = plugin_set_load_dir(&s->plugins, dir, on_refusal, NULL);
+        int rc;
 
+        if (dir_seen(s, dir)) {
+                log_debug(NULL, "plugin directory %s: loaded already", dir);
+                return 0;
+        }
+        rc = plugin_set_load_dir(&s->plugins, dir, on_refusal, NULL);
         if (rc == -ENOENT && !must_exist)
                 return 0;
         if (rc) {
@@ -212,4 +238,9 @@ void setup_free(struct setup *s)
         plugin_set_free(&s->plugins);
         option_set_free(&s->global);
         config_free(&s->cfg);
+        for (size_t i = 0; i < s->n_plugin_dirs; i++)
+                free(s->plugin_dirs[i]);
+        free(s->plugin_dirs);
+        s->plugin_dirs = NULL;
+        s->n_plugin_dirs = 0;
 }

@@ -37,6 +37,8 @@ struct setup {
         struct option_set global;
         struct plugin_set plugins;
         struct plan plan;
+        char **plugin_dirs; /* resolved directories loaded so far */
+        size_t n_plugin_dirs;
 };
 
 /* Config and plugins only (for `plugins` and `info`). Errors are printed. */
