@@ -16,6 +16,9 @@ BPFTRACE_SCRIPT = ("tracepoint:sched:sched_process_exec { "
                    'printf("%d %d %s %s\\n", pid, curtask->real_parent->tgid, comm, '
                    "str(args->filename)); }")
 
+# execs only, like execsnoop (tp_exec also reports exits by default)
+PROBEKIT_CONFIG = "[tp_exec]\nexits = false\n"
+
 
 def probekit_event_of(storm_pid):
     def match(line):
@@ -26,7 +29,8 @@ def probekit_event_of(storm_pid):
         except ValueError:
             return False
         is_true = event.get("comm") == "true" or event.get("filename") == "/bin/true"
-        return is_true and event.get("ppid", storm_pid) == storm_pid
+        return (event.get("event") == "exec" and is_true
+                and event.get("ppid", storm_pid) == storm_pid)
     return match
 
 
@@ -50,7 +54,8 @@ def variants(ctx):
     found = [("untraced", None, None)]
     if ctx.probekit:
         found.append(("probekit tp_exec",
-                      lambda out: Probekit(ctx.probekit, "[tp_exec]\n", out, os.path.dirname(out)),
+                      lambda out: Probekit(ctx.probekit, PROBEKIT_CONFIG, out,
+                                           os.path.dirname(out)),
                       probekit_event_of))
     if ctx.have("execsnoop"):
         found.append(("execsnoop", lambda out: Execsnoop(out), execsnoop_event_of))

@@ -44,7 +44,7 @@ def tools(ctx, run_dir):
             with open(config, "w") as f:
                 f.write(PROBEKIT_CONFIG.format(pid=pid))
             return [ctx.probekit, "run", "--config", config, "--format", "json", "--output",
-                    "/dev/stdout"]
+                    "/dev/stdout", "--control-socket", os.path.join(run_dir, "probekit.sock")]
         found.append(("probekit raw_tp", probekit, PROBEKIT_READY, probekit_ts,
                       time.CLOCK_REALTIME))
     if ctx.have("bpftrace"):

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Processes of a benchmark run: start, watch for a line, stop, and account.
 
-Every child is reaped with wait4() so its own CPU time and peak RSS come
-from the kernel, not from sampling.
+Every child is reaped with wait4() so its own CPU time comes from the
+kernel, not from sampling.
 """
 import os
 import re
@@ -77,9 +77,6 @@ class Child:
         if self.rusage is not None:
             return self.rusage.ru_utime + self.rusage.ru_stime
         return proc_cpu_seconds(self.pid)
-
-    def peak_rss_kb(self):
-        return self.rusage.ru_maxrss if self.rusage is not None else proc_vm_hwm_kb(self.pid)
 
 
 def kill_leftovers(*children):

@@ -24,7 +24,9 @@ def tools(ctx, config_path):
             f.write("".join(f"[{name}]\n" for name in ctx.plugins))
         found.append((f"probekit ({len(ctx.plugins)} probes)",
                       [ctx.probekit, "run", "--config", config_path, "--format", "json",
-                       "--output", "/dev/null"], PROBEKIT_READY))
+                       "--output", "/dev/null", "--control-socket",
+                       os.path.join(os.path.dirname(config_path), "probekit.sock")],
+                      PROBEKIT_READY))
     if ctx.have("execsnoop"):
         found.append(("execsnoop", ["execsnoop"], r"PCOMM"))
     if ctx.have("bpftrace"):
@@ -77,7 +79,9 @@ def one_run(argv, pattern):
         while pty.pump(0.1) and child.alive():
             pass
         child.wait(20)
-        return {"ready_ms": ready_ms, "rss_kb": max(hwm_kb, child.peak_rss_kb()),
+        # VmHWM, not wait4's ru_maxrss: that one keeps the high-water mark of
+        # the forked Python harness from before exec.
+        return {"ready_ms": ready_ms, "rss_kb": hwm_kb,
                 "ready_line": match.group(0)}
     finally:
         kill_leftovers(child)

@@ -97,8 +97,14 @@ class Probekit(Tracer):
             self.reported_drops = None
         return self.reported_drops
 
+    def reported_events(self):
+        """Events probekit says it delivered (its summary at exit)."""
+        counts = [int(n) for n in re.findall(r"(\d+) events,", self.log_text())]
+        return sum(counts) if counts else None
+
     def lost(self):
-        from_log = [int(n) for n in re.findall(r"drops?\D{0,3}(\d+)", self.log_text())]
+        # the summary at exit: "probekit: raw_tp: N events, D dropped in the kernel, ..."
+        from_log = [int(n) for n in re.findall(r"(\d+) dropped", self.log_text())]
         candidates = [n for n in [self.reported_drops] + from_log if n is not None]
         return max(candidates) if candidates else None
 
