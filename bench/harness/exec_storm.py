@@ -9,7 +9,7 @@ import subprocess
 
 from counting import count_lines, remove
 from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
-from stats import median
+from stats import median, paired_ratio
 from tracers import Bpftrace, Execsnoop, Probekit
 
 BPFTRACE_SCRIPT = ("tracepoint:sched:sched_process_exec { "
@@ -97,6 +97,7 @@ def run(ctx):
             "runs": len(rows),
             "execs": rows[0]["execs"],
             "wall_s": median([r["wall_s"] for r in rows]),
+            "x_untraced": paired_ratio(rows, results.get("untraced"), "wall_s"),
             "delivered": median([r.get("delivered") for r in rows]),
             "min_delivered": min((r.get("delivered") or 0) for r in rows),
             "max_delivered": max((r.get("delivered") or 0) for r in rows),

@@ -8,7 +8,7 @@ import subprocess
 
 from counting import count_bytes, remove
 from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
-from stats import median
+from stats import median, paired_ratio
 from tracers import Bpftrace, Floor, Probekit
 
 GETPPID_NR = 110  # x86_64
@@ -89,7 +89,11 @@ def one_run(ctx, label, make, needle, run_dir):
 def run(ctx):
     results = ctx.repeat("firehose", variants(ctx),
                          lambda variant, run_dir: one_run(ctx, *variant, run_dir))
-    return {label: summarize(rows) for label, rows in results.items()}
+    summary = {label: summarize(rows) for label, rows in results.items()}
+    for label, rows in results.items():
+        summary[label]["x_untraced"] = paired_ratio(rows, results.get("untraced"), "rate")
+        summary[label]["x_floor"] = paired_ratio(rows, results.get("floor"), "rate")
+    return summary
 
 
 def summarize(rows):

@@ -19,14 +19,12 @@ def table(headers, rows):
 
 
 def firehose_table(res):
-    base = res.get("untraced", {}).get("rate")
-    floor = res.get("floor", {}).get("rate")
     base_ns = res.get("untraced", {}).get("ns_per_call")
     rows = []
     for label, r in res.items():
         added = r["ns_per_call"] - base_ns if base_ns is not None else None
         rows.append([label, fmt(r["calls"], "{:.0f}"), fmt(r["rate"] / 1e6, "{:.3f}"),
-                     fmt(ratio(r["rate"], base)), fmt(ratio(r["rate"], floor)),
+                     fmt(r.get("x_untraced")), fmt(r.get("x_floor")),
                      fmt(r["ns_per_call"], "{:.0f}"), fmt(added, "{:+.0f}"),
                      fmt(r.get("delivered_fraction"), "{:.4f}"),
                      fmt(r.get("delivered_rate") and r["delivered_rate"] / 1e6, "{:.3f}"),
@@ -38,10 +36,9 @@ def firehose_table(res):
 
 
 def exec_table(res):
-    base = res.get("untraced", {}).get("wall_s")
     rows = []
     for label, r in res.items():
-        rel = ratio(r["wall_s"], base)
+        rel = r.get("x_untraced")
         delivered = None if label == "untraced" else f"{r['min_delivered']:.0f}–{r['delivered']:.0f}"
         rows.append([label, fmt(r["execs"], "{:.0f}"), fmt(r["wall_s"], "{:.3f}"), fmt(rel, "{:.3f}"),
                      fmt(rel and (rel - 1) * 100, "{:+.1f}%"), fmt(1e6 * r["wall_s"] / r["execs"], "{:.0f}"),
@@ -79,7 +76,7 @@ def targets(results):
     rows = []
     fh = results.get("firehose") or {}
     pk_file, pk_null = _find(fh, "probekit json>file"), _find(fh, "probekit json>/dev/null")
-    bt, floor = _find(fh, "bpftrace"), fh.get("floor")
+    bt = _find(fh, "bpftrace")
     if pk_file:
         lost = max((r or {}).get("max_lost") or 0 for r in (pk_file, pk_null))
         complete = pk_file.get("delivered_fraction")
@@ -88,8 +85,8 @@ def targets(results):
                      f"lost {lost}, delivered {fmt(complete, '{:.4f}')}",
                      f"bpftrace lost {fmt(bt and bt.get('max_lost'), '{:.0f}')}, "
                      f"delivered {fmt(bt and bt.get('delivered_fraction'), '{:.4f}')}", ok))
-        share = ratio(pk_file["rate"], floor and floor["rate"])
-        peer = ratio(bt and bt["rate"], floor and floor["rate"])
+        share = pk_file.get("x_floor")
+        peer = bt and bt.get("x_floor")
         rows.append(("firehose: load rate ≥ 0.60 × bare-BPF floor", fmt(share),
                      f"bpftrace {fmt(peer)}", None if share is None else share >= 0.60))
         times = ratio(pk_file.get("delivered_rate"), bt and bt.get("delivered_rate"))
@@ -105,8 +102,8 @@ def targets(results):
     ex = results.get("exec") or {}
     pk_ex, es, base = _find(ex, "probekit"), ex.get("execsnoop"), ex.get("untraced")
     if pk_ex and base:
-        over = ratio(pk_ex["wall_s"], base["wall_s"]) - 1
-        peer = ratio(es and es["wall_s"], base["wall_s"])
+        over = pk_ex["x_untraced"] - 1
+        peer = es and es["x_untraced"]
         rows.append(("exec storm: overhead ≤ execsnoop's", f"{over * 100:+.1f}%",
                      f"execsnoop {fmt(peer and (peer - 1) * 100, '{:+.1f}%')}",
                      None if peer is None else over <= peer - 1))
