@@ -93,6 +93,9 @@ int cmd_list(int argc, char **argv)
                         "`probekit run`, or name its socket with --control-socket)\n",
                         path);
                 rc = EXIT_NO_INSTANCE;
+        } else if (rc == -ENODATA) {
+                fprintf(stderr, "probekit: the instance on %s closed without answering\n", path);
+                rc = EXIT_RUNTIME;
         } else if (rc) {
                 fprintf(stderr, "probekit: %s: %s\n", path, strerror(-rc));
                 rc = EXIT_NO_INSTANCE;

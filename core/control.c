@@ -251,6 +251,8 @@ int control_request(const char *path, const char *request, struct strbuf *out)
         }
         if (!rc)
                 rc = out->error;
+        if (!rc && !out->len)
+                rc = -ENODATA; /* the instance closed without answering */
 cleanup:
         close(fd);
         return rc;
