@@ -20,6 +20,8 @@ BPFTRACE_SCRIPT = ("tracepoint:raw_syscalls:sys_enter /pid == {pid}/ {{ "
                    'printf("%llu %d %d %d %s %llu nr=%d %lu %lu %lu\\n", nsecs, pid, tid, uid, '
                    "comm, cgroup, args->id, args->args[0], args->args[1], args->args[2]); }}")
 
+BPFTRACE_LABEL = "bpftrace printf>file"
+
 PROBEKIT_CONFIG = """[raw_tp]
 mode = events
 pid = {pid}
@@ -39,7 +41,7 @@ def variants(ctx):
                                 os.path.dirname(out))
             found.append((label, make, PROBEKIT_NEEDLE))
     if ctx.have("bpftrace"):
-        found.append(("bpftrace printf>file",
+        found.append((BPFTRACE_LABEL,
                       lambda pid, out: Bpftrace(BPFTRACE_SCRIPT.format(pid=pid), out),
                       BPFTRACE_NEEDLE))
     return found
@@ -93,6 +95,8 @@ def run(ctx):
     for label, rows in results.items():
         summary[label]["x_untraced"] = paired_ratio(rows, results.get("untraced"), "rate")
         summary[label]["x_floor"] = paired_ratio(rows, results.get("floor"), "rate")
+        summary[label]["x_bpftrace_delivered"] = paired_ratio(
+            rows, results.get(BPFTRACE_LABEL), "delivered_rate")
     return summary
 
 

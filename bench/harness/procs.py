@@ -93,12 +93,21 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
 
 
-def proc_vm_hwm_kb(pid):
+def proc_status_kb(pid, key):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(key + ":"):
                 return int(line.split()[1])
     return 0
+
+
+def proc_vm_hwm_kb(pid):
+    """Peak resident set size so far."""
+    return proc_status_kb(pid, "VmHWM")
+
+
+def proc_vm_rss_kb(pid):
+    return proc_status_kb(pid, "VmRSS")
 
 
 def wait_for_file_text(path, pattern, child, timeout):

@@ -9,7 +9,8 @@ import re
 import select
 import time
 
-from procs import Child, HarnessError, kill_leftovers, now_ns, proc_vm_hwm_kb
+from procs import (Child, HarnessError, kill_leftovers, now_ns, proc_vm_hwm_kb,
+                   proc_vm_rss_kb)
 from stats import median
 from tracers import PROBEKIT_READY
 
@@ -74,14 +75,14 @@ def one_run(argv, pattern):
         end = time.monotonic() + RUN_AFTER_READY
         while time.monotonic() < end:
             pty.pump(0.05)
-        hwm_kb = proc_vm_hwm_kb(child.pid)
+        hwm_kb, rss_kb = proc_vm_hwm_kb(child.pid), proc_vm_rss_kb(child.pid)
         os.kill(child.pid, 2)
         while pty.pump(0.1) and child.alive():
             pass
         child.wait(20)
         # VmHWM, not wait4's ru_maxrss: that one keeps the high-water mark of
         # the forked Python harness from before exec.
-        return {"ready_ms": ready_ms, "rss_kb": hwm_kb,
+        return {"ready_ms": ready_ms, "rss_kb": hwm_kb, "steady_rss_kb": rss_kb,
                 "ready_line": match.group(0)}
     finally:
         kill_leftovers(child)
@@ -96,5 +97,6 @@ def run(ctx):
                     "ready_ms": median([r["ready_ms"] for r in rows]),
                     "rss_mb": median([r["rss_kb"] for r in rows]) / 1024.0,
                     "max_rss_mb": max(r["rss_kb"] for r in rows) / 1024.0,
+                    "steady_rss_mb": median([r["steady_rss_kb"] for r in rows]) / 1024.0,
                     "ready_line": rows[-1]["ready_line"]}
             for label, rows in results.items()}
