@@ -78,7 +78,7 @@ def one_run(ctx, make, matcher, run_dir):
         result = parse_kv(line)
         row = {"execs": int(result["execs"]), "wall_s": int(result["ns"]) / 1e9}
         if tracer:
-            wait_until_stable(output)
+            wait_until_stable(output, tracer.child)
             tracer.stop()
             row["delivered"] = count_lines(output, matcher(load.pid))
             row["lost"] = tracer.lost()

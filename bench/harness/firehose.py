@@ -67,7 +67,7 @@ def one_run(ctx, label, make, needle, run_dir):
         row = {"calls": calls, "rate": float(result["rate"]), "ns_per_call": elapsed_s * 1e9 / calls}
         if tracer:
             if tracer.output != "/dev/null":
-                wait_until_stable(tracer.output)
+                wait_until_stable(tracer.output, tracer.child)
             if isinstance(tracer, Probekit):
                 tracer.query_drops()
             tracer.stop()

@@ -15,7 +15,7 @@ import time
 
 from procs import Child, HarnessError, kill_leftovers, release
 from stats import percentile
-from tracers import PROBEKIT_READY
+from tracers import BPFTRACE_READY, BPFTRACE_READY_PROBE, PROBEKIT_READY
 
 INTERVAL_MS = 100
 PROBEKIT_CONFIG = "[raw_tp]\nmode = events\npid = {pid}\n"
@@ -48,8 +48,10 @@ def tools(ctx, run_dir):
         found.append(("probekit raw_tp", probekit, PROBEKIT_READY, probekit_ts,
                       time.CLOCK_REALTIME))
     if ctx.have("bpftrace"):
-        found.append(("bpftrace", lambda pid: ["bpftrace", "-e", BPFTRACE_SCRIPT.format(pid=pid)],
-                      r"Attaching \d+ probe", bpftrace_ts, time.CLOCK_MONOTONIC))
+        found.append(("bpftrace",
+                      lambda pid: ["bpftrace", "-e",
+                                   BPFTRACE_READY_PROBE + BPFTRACE_SCRIPT.format(pid=pid)],
+                      BPFTRACE_READY, bpftrace_ts, time.CLOCK_MONOTONIC))
     return found
 
 

@@ -24,13 +24,13 @@ def now_ns():
 class Child:
     """One started process, reaped with wait4 to get its rusage."""
 
-    def __init__(self, argv, stdin=None, stdout=None, stderr=None, name=None):
+    def __init__(self, argv, stdin=None, stdout=None, stderr=None, name=None, cwd=None):
         self.name = name or os.path.basename(argv[0])
         self.argv = argv
         self.launched_ns = now_ns()
         try:
             self.popen = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=stderr,
-                                          close_fds=True)
+                                          close_fds=True, cwd=cwd)
         except OSError as err:
             raise HarnessError(f"cannot start {argv[0]}: {err}") from err
         self.pid = self.popen.pid
@@ -136,15 +136,19 @@ def wait_for_file_text(path, pattern, child, timeout):
         time.sleep(0.001)
 
 
-def wait_until_stable(path, quiet=0.3, timeout=60.0):
-    """Wait until a file has stopped growing for `quiet` seconds."""
+def wait_until_stable(path, child=None, quiet=0.3, timeout=60.0):
+    """Wait until a file has stopped growing, and the child writing it has
+    used no CPU, for `quiet` seconds: a tool whose file output is buffered
+    may still be draining its kernel buffer while the file stands still."""
     deadline = time.monotonic() + timeout
-    last, since = -1, time.monotonic()
+    last, since = None, time.monotonic()
     while time.monotonic() < deadline:
         try:
             size = os.path.getsize(path)
         except FileNotFoundError:
             size = 0
+        if child is not None and child.alive():
+            size = (size, proc_cpu_seconds(child.pid))
         if size != last:
             last, since = size, time.monotonic()
         elif time.monotonic() - since >= quiet:

@@ -14,6 +14,10 @@ from procs import Child, HarnessError, wait_for_file_text
 
 READY_TIMEOUT = 60.0
 PROBEKIT_READY = r"probekit: ready: (\d+) attached, (\d+) failed"
+# bpftrace prints "Attaching N probes..." before it attaches; BEGIN fires
+# once every probe is attached, so that is when the load may start.
+BPFTRACE_READY = "bench-ready"
+BPFTRACE_READY_PROBE = 'BEGIN { printf("bench-ready\\n"); } '
 
 
 class Tracer:
@@ -33,7 +37,7 @@ class Tracer:
         self.log = os.path.join(log_dir, f"{self.name}.log")
         with open(self.log, "wb") as log:
             self.child = Child(self.argv(), stdin=subprocess.DEVNULL, stdout=self.stdout(log),
-                               stderr=log, name=self.name)
+                               stderr=log, name=self.name, cwd=os.path.dirname(self.output))
         self.wait_ready()
         return self
 
@@ -111,17 +115,24 @@ class Probekit(Tracer):
 
 class Bpftrace(Tracer):
     name = "bpftrace"
+    READY_FILE = "bpftrace.ready"
 
     def __init__(self, script, output):
         super().__init__(output)
         self.script = script
+        self.ready_file = os.path.join(os.path.dirname(output), self.READY_FILE)
+        if os.path.exists(self.ready_file):
+            os.remove(self.ready_file)
 
     def argv(self):
-        return ["bpftrace", "-o", self.output, "-e", self.script]
+        # Output to a file (-o) is block-buffered, so the BEGIN probe signals
+        # readiness through a file of its own, in the working directory as
+        # bpftrace strings are short (system() needs --unsafe).
+        begin = f'BEGIN {{ system("echo {BPFTRACE_READY} > {self.READY_FILE}"); }} '
+        return ["bpftrace", "--unsafe", "-o", self.output, "-e", begin + self.script]
 
     def wait_ready(self):
-        # With -o, bpftrace writes "Attaching N probes..." to the output file.
-        self.ready_match, self.ready_ns = wait_for_file_text(self.output, r"Attaching \d+ probe",
+        self.ready_match, self.ready_ns = wait_for_file_text(self.ready_file, BPFTRACE_READY,
                                                              self.child, READY_TIMEOUT)
 
     def lost(self):
