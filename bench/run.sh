@@ -28,7 +28,7 @@ while (($#)); do
 	-h | --help)
 		sed -n '3,15s/^# \{0,1\}//p' "$0"
 		echo
-		exec python3 "$repo/bench/harness/bench.py" --help --build-dir x --tools-dir x --work-dir x
+		exec python3 -B "$repo/bench/harness/bench.py" --help --build-dir x --tools-dir x --work-dir x
 		;;
 	*) args+=("$1") ;;
 	esac
@@ -72,16 +72,18 @@ fi
 jobs="$(nproc)"
 if [ "$no_probekit" -eq 0 ]; then
 	log "building probekit in $build"
-	cmake -S "$repo" -B "$build" -DPROBEKIT_BUILD_TESTS=OFF >/dev/null
-	if ! cmake --build "$build" -j "$jobs" >"$build/bench-build.log" 2>&1; then
+	mkdir -p "$build"
+	if ! cmake -S "$repo" -B "$build" -DPROBEKIT_BUILD_TESTS=OFF >"$build/bench-build.log" 2>&1 ||
+		! cmake --build "$build" -j "$jobs" >>"$build/bench-build.log" 2>&1; then
 		tail -n 30 "$build/bench-build.log" >&2
 		log "probekit build failed (full log: $build/bench-build.log)"
 		exit 1
 	fi
 fi
 log "building the bench programs in $build/tools"
-cmake -S "$repo/bench" -B "$build/tools" >/dev/null
-if ! cmake --build "$build/tools" -j "$jobs" >"$build/tools/build.log" 2>&1; then
+mkdir -p "$build/tools"
+if ! cmake -S "$repo/bench" -B "$build/tools" >"$build/tools/build.log" 2>&1 ||
+	! cmake --build "$build/tools" -j "$jobs" >>"$build/tools/build.log" 2>&1; then
 	tail -n 30 "$build/tools/build.log" >&2
 	log "bench programs failed to build"
 	exit 1
@@ -97,5 +99,6 @@ fi
 cleanup() { if [ "$keep" -eq 0 ]; then rm -rf "$work"; else log "outputs kept in $work"; fi; }
 trap cleanup EXIT
 
-python3 "$repo/bench/harness/bench.py" --build-dir "$build" --tools-dir "$build/tools" \
+# -B: no __pycache__ in the source tree
+python3 -B "$repo/bench/harness/bench.py" --build-dir "$build" --tools-dir "$build/tools" \
 	--work-dir "$work" --json "$build/bench-results.json" ${args[@]+"${args[@]}"}
