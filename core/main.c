@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* probekit: run pluggable eBPF probes. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,15 @@ int main(int argc, char **argv)
             {"run", cmd_run},   {"list", cmd_list},   {"plugins", cmd_plugins},
             {"info", cmd_info}, {"check", cmd_check},
         };
+
+        /*
+         * libbpf parses the kernel's BTF (megabytes) once per BPF object it
+         * loads. With glibc's adaptive threshold those buffers land on the
+         * heap after the first free and stay there; a fixed threshold keeps
+         * them in mmap()s that go back to the kernel, and the peak RSS small.
+         */
+        mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 512 * 1024);
 
         if (argc < 2) {
                 fputs(usage, stderr);
