@@ -176,7 +176,7 @@ static void expect_core_probe_options(const struct instance_spec *spec)
         EXPECT_INT(0, value_of(spec, "pid")->i);
         EXPECT_INT(-1, value_of(spec, "uid")->i);
         EXPECT_STR("", value_of(spec, "comm")->s);
-        EXPECT_INT(1048576, value_of(spec, "ring_size")->i);
+        EXPECT_INT(262144, value_of(spec, "ring_size")->i);
         EXPECT_STR("batched", value_of(spec, "wakeup")->s);
         EXPECT_INT(0, value_of(spec, "wakeup")->choice);
 }
