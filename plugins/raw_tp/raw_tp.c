@@ -175,6 +175,9 @@ static int raw_tp_configure(void *opaque, struct bpf_object *obj, const char *mo
         (void)mode; /* no attach modes: the `mode` option picks the programs */
         /* events mode leaves the map unused: keep it at one entry */
         err = set_max_entries(obj, "syscall_counts", state->counts_mode ? state->max_pairs : 1);
+        /* counts mode sends no sample: a one-page ring costs the least memory */
+        if (!err && state->counts_mode)
+                err = set_max_entries(obj, "pk_events", 4096);
         if (!err)
                 err = set_autoload(obj, "syscall_enter", !state->counts_mode);
         if (!err)
