@@ -8,28 +8,28 @@
 
 static int usage(void)
 {
-	fputs("usage: pkvm-helper exit CODE | getppid COUNT | unlink PATH\n", stderr);
-	return 2;
+        fputs("usage: pkvm-helper exit CODE | getppid COUNT | unlink PATH\n", stderr);
+        return 2;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc != 3)
-		return usage();
-	if (strcmp(argv[1], "exit") == 0)
-		return atoi(argv[2]);
-	if (strcmp(argv[1], "getppid") == 0) {
-		long n = atol(argv[2]);
-		/* The raw syscall, so libc can neither cache nor skip it. */
-		for (long i = 0; i < n; i++)
-			syscall(SYS_getppid);
-		return 0;
-	}
-	if (strcmp(argv[1], "unlink") == 0) {
-		int rc = unlink(argv[2]);
-		if (rc != 0)
-			perror("unlink");
-		return rc == 0 ? 0 : 1;
-	}
-	return usage();
+        if (argc != 3)
+                return usage();
+        if (strcmp(argv[1], "exit") == 0)
+                return atoi(argv[2]);
+        if (strcmp(argv[1], "getppid") == 0) {
+                long n = atol(argv[2]);
+                /* The raw syscall, so libc can neither cache nor skip it. */
+                for (long i = 0; i < n; i++)
+                        syscall(SYS_getppid);
+                return 0;
+        }
+        if (strcmp(argv[1], "unlink") == 0) {
+                int rc = unlink(argv[2]);
+                if (rc != 0)
+                        perror("unlink");
+                return rc == 0 ? 0 : 1;
+        }
+        return usage();
 }

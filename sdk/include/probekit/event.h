@@ -21,14 +21,14 @@
  * `ts_ns` (CLOCK_MONOTONIC, bpf_ktime_get_ns) into wall-clock time.
  */
 struct pk_event_header {
-	__u64 ts_ns;
-	__u64 cgroup_id;
-	__u32 pid; /* thread group id, what user space calls the pid */
-	__u32 tid;
-	__u32 uid;
-	__u16 type;
-	__u16 flags;
-	char comm[PK_COMM_LEN];
+        __u64 ts_ns;
+        __u64 cgroup_id;
+        __u32 pid; /* thread group id, what user space calls the pid */
+        __u32 tid;
+        __u32 uid;
+        __u16 type;
+        __u16 flags;
+        char comm[PK_COMM_LEN];
 };
 
 /*
@@ -37,11 +37,11 @@ struct pk_event_header {
  * the filters that are off.
  */
 struct pk_bpf_config {
-	__u32 self_tgid;   /* probekit's own process: never traced */
-	__u32 filter_pid;  /* 0: any */
-	__u32 filter_uid;  /* (__u32)-1: any */
-	__u32 wakeup_bytes; /* 0: wake the consumer for every sample */
-	char filter_comm[PK_COMM_LEN]; /* "": any */
+        __u32 self_tgid;               /* probekit's own process: never traced */
+        __u32 filter_pid;              /* 0: any */
+        __u32 filter_uid;              /* (__u32)-1: any */
+        __u32 wakeup_bytes;            /* 0: wake the consumer for every sample */
+        char filter_comm[PK_COMM_LEN]; /* "": any */
 };
 
 #define PK_ANY_UID ((__u32)-1)
