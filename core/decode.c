@@ -41,7 +41,7 @@ static int64_t read_signed(const unsigned char *p, uint32_t size)
         return (int64_t)read_unsigned(p, 8);
 }
 
-static uint32_t natural_size(enum pk_field_type type)
+uint32_t decode_field_width(enum pk_field_type type)
 {
         switch (type) {
         case PK_FIELD_U8:
@@ -67,7 +67,7 @@ int decode_declared_fields(const struct pk_event_type *type, const void *sample,
 
         for (uint32_t i = 0; i < type->n_fields; i++) {
                 const struct pk_field *f = &type->fields[i];
-                uint32_t width = natural_size(f->type);
+                uint32_t width = decode_field_width(f->type);
                 const unsigned char *p = base + f->offset;
                 size_t avail;
 

@@ -19,4 +19,7 @@ int decode_sample(struct pk_instance *inst, const void *sample, size_t size, str
 int decode_declared_fields(const struct pk_event_type *type, const void *sample, size_t size,
                            union pk_value *values);
 
+/* Bytes of a scalar field type; 0 for strings and arrays, whose size varies. */
+uint32_t decode_field_width(enum pk_field_type type);
+
 #endif

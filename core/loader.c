@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
+
 #define REQUIRED_DESC_SIZE (offsetof(struct pk_plugin, sink) + sizeof(void *))
 
 static bool name_is_valid(const char *name)
@@ -69,26 +71,6 @@ static int check_options(const struct pk_plugin *d, char *why, size_t len)
         return 0;
 }
 
-/* Bytes of a scalar field type; 0 for strings and arrays, whose size varies. */
-static uint32_t field_width(enum pk_field_type type)
-{
-        switch (type) {
-        case PK_FIELD_U8:
-        case PK_FIELD_BOOL:
-                return 1;
-        case PK_FIELD_U16:
-                return 2;
-        case PK_FIELD_U32:
-        case PK_FIELD_S32:
-                return 4;
-        case PK_FIELD_U64:
-        case PK_FIELD_S64:
-                return 8;
-        default:
-                return 0;
-        }
-}
-
 static int check_event_type(const struct pk_event_type *e, uint32_t index, char *why, size_t len)
 {
         uint32_t max = e->max_size ? e->max_size : e->min_size;
@@ -124,9 +106,9 @@ static int check_event_type(const struct pk_event_type *e, uint32_t index, char 
                 /* computed (decode()) or emitted fields have no layout to check */
                 if (e->decode || (e->flags & PK_EVENT_EMITTED))
                         continue;
-                if (field_width(field->type) && field->size != field_width(field->type)) {
+                if (decode_field_width(field->type) && field->size != decode_field_width(field->type)) {
                         snprintf(why, len, "event '%s': field '%s' is %u bytes, its type needs %u",
-                                 e->name, field->name, field->size, field_width(field->type));
+                                 e->name, field->name, field->size, decode_field_width(field->type));
                         return -EINVAL;
                 }
                 if (field->type == PK_FIELD_U64_ARRAY && (field->size == 0 || field->size % 8)) {
