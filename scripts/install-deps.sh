@@ -9,6 +9,8 @@ packages=(
 	zlib1g-dev libinih-dev g++
 	# tests: python3 drives the integration tests, script(1) gives bash a tty
 	python3 bsdutils util-linux bash procps
+	# a program linking libreadline.so, for uprobe_bash's library lookup test
+	libreadline-dev
 	# kernel matrix (tests/vm)
 	qemu-system-x86 busybox-static cpio kmod
 	# benchmark peers (bench/)
