@@ -46,9 +46,10 @@ struct {
         __type(value, __u64);
 } count_misses SEC(".maps");
 
-/* The syscall argument registers, r10 to di, as one read from pt_regs. */
+/* The syscall argument registers, r10 to di, and orig_ax (the syscall
+ * number), as one read from pt_regs. */
 struct syscall_regs {
-        __u64 r10, r9, r8, ax, cx, dx, si, di;
+        __u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax;
 };
 
 static __always_inline int syscall_selected(__u64 nr)
@@ -112,6 +113,40 @@ int syscall_exit(struct bpf_raw_tracepoint_args *ctx)
         event->ret = (__s64)ctx->args[1];
         event->duration_ns = event->hdr.ts_ns - call->start_ns;
         call->start_ns = 0;
+        pk_submit(event);
+        return 0;
+}
+
+/*
+ * mode = events, durations = false: one program instead of two. At the
+ * return, pt_regs still hold the arguments (the kernel saved them on entry
+ * and only a few calls, execve among them, rewrite them).
+ */
+SEC("raw_tp/sys_exit")
+int syscall_exit_only(struct bpf_raw_tracepoint_args *ctx)
+{
+        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+        struct raw_tp_syscall_event *event;
+        struct syscall_regs r;
+
+        if (!pk_task_wanted())
+                return 0;
+        if (bpf_probe_read_kernel(&r, sizeof(r), &regs->r10) || !syscall_selected(r.orig_ax))
+                return 0;
+        event = pk_reserve(sizeof(*event));
+        if (!event)
+                return 0;
+        pk_fill_header(&event->hdr, RAW_TP_EVENT_SYSCALL);
+        event->nr = r.orig_ax;
+        event->pad = 0;
+        event->args[0] = r.di;
+        event->args[1] = r.si;
+        event->args[2] = r.dx;
+        event->args[3] = r.r10;
+        event->args[4] = r.r8;
+        event->args[5] = r.r9;
+        event->ret = (__s64)ctx->args[1];
+        event->duration_ns = 0;
         pk_submit(event);
         return 0;
 }

@@ -14,6 +14,7 @@ struct raw_tp_state {
         const struct pk_host *host;
         struct pk_instance *inst;
         bool counts_mode;
+        bool exit_only;     /* mode = events, durations = false */
         uint32_t max_pairs; /* entries of syscall_counts */
 
         /* The `syscalls` option as the bitmap the BPF side reads. */

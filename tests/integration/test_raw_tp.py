@@ -50,6 +50,13 @@ def config(pid):
         "mode = events\n"
         f"pid = {pid}\n"
         "\n"
+        "[raw_exit_only]\n"
+        "plugin = raw_tp\n"
+        "mode = events\n"
+        "durations = false\n"
+        f"pid = {pid}\n"
+        f"syscalls = {','.join(SELECTED)}\n"
+        "\n"
         "[raw_counts]\n"
         "plugin = raw_tp\n"
         f"pid = {pid}\n"
@@ -66,7 +73,7 @@ def calls(pk, probe, name, **match):
             if all(e.get(k) == v for k, v in match.items())]
 
 
-def check_call(pk, probe, name, nr, args_prefix, ret, count=None):
+def check_call(pk, probe, name, nr, args_prefix, ret, count=None, durations=True):
     """Exactly one call of `name` whose first args are args_prefix (and whose
     third, the byte count of read and write, is `count` when given)."""
     found = [e for e in calls(pk, probe, name)
@@ -77,7 +84,11 @@ def check_call(pk, probe, name, nr, args_prefix, ret, count=None):
         event = found[0]
         check_eq((event.get("nr"), event.get("ret")), (nr, ret), f"{probe}: {name} nr and ret")
         check_eq(len(event.get("args", [])), 6, f"{probe}: {name} has six args")
-        check(event.get("duration_ns", 0) > 0, f"{probe}: {name} has a duration", repr(event))
+        if durations:
+            check(event.get("duration_ns", 0) > 0, f"{probe}: {name} has a duration",
+                  repr(event))
+        else:
+            check_eq(event.get("duration_ns"), 0, f"{probe}: {name} has no duration")
 
 
 def main():
@@ -96,22 +107,25 @@ def main():
             child.kill()
             child.wait()
     check_eq(pk.returncode, 0, "probekit exits 0 on SIGINT")
-    check("ready: 3 attached, 1 failed" in pk.stderr, "raw_bad fails alone", pk.stderr)
+    check("ready: 4 attached, 1 failed" in pk.stderr, "raw_bad fails alone", pk.stderr)
     check(any("raw_bad" in line and "notasyscall" in line for line in pk.stderr.splitlines()),
           "raw_bad names the unknown syscall", pk.stderr)
 
-    for probe in ("raw_selected", "raw_all"):
-        check_call(pk, probe, "read", 0, [read_fd], 3, count=3)
-        check_call(pk, probe, "lseek", 8, [read_fd, 0, os.SEEK_SET], -ESPIPE)
-        check_call(pk, probe, "write", 1, [write_fd], 2, count=2)
+    for probe in ("raw_selected", "raw_all", "raw_exit_only"):
+        durations = probe != "raw_exit_only"
+        check_call(pk, probe, "read", 0, [read_fd], 3, count=3, durations=durations)
+        check_call(pk, probe, "lseek", 8, [read_fd, 0, os.SEEK_SET], -ESPIPE,
+                   durations=durations)
+        check_call(pk, probe, "write", 1, [write_fd], 2, count=2, durations=durations)
         getppid = calls(pk, probe, "getppid")
         check_eq(len(getppid), GETPPID_CALLS, f"{probe}: every getppid")
         check_eq({e.get("ret") for e in getppid}, {os.getpid()}, f"{probe}: getppid returns")
         check_eq({e.get("pid") for e in pk.select(probe=probe)}, {child.pid},
                  f"{probe}: only the child")
 
-    selected = {e.get("syscall") for e in pk.select(probe="raw_selected")}
-    check(selected <= set(SELECTED), "raw_selected: only the selected syscalls", repr(selected))
+    for probe in ("raw_selected", "raw_exit_only"):
+        selected = {e.get("syscall") for e in pk.select(probe=probe)}
+        check(selected <= set(SELECTED), f"{probe}: only the selected syscalls", repr(selected))
     others = {e.get("syscall") for e in pk.select(probe="raw_all")} - set(SELECTED)
     check(others, "raw_all: other syscalls too (no set)", repr(others))
 
