@@ -34,10 +34,15 @@ def variants(ctx):
     found.append(("untraced", None, None))
     found.append(("floor", lambda pid, out: Floor(ctx.tool("bench-floor"), pid, out), None))
     if ctx.probekit:
-        for label, sink in (("probekit json>file", "file"), ("probekit json>/dev/null", "null")):
-            def make(pid, out, sink=sink):
+        # durations = false: one hook at the return, like bpftrace's one at the entry
+        for label, sink, extra in (("probekit json>file", "file", ""),
+                                   ("probekit json>/dev/null", "null", ""),
+                                   ("probekit 1-hook json>file", "file", "durations = false\n"),
+                                   ("probekit 1-hook json>/dev/null", "null",
+                                    "durations = false\n")):
+            def make(pid, out, sink=sink, extra=extra):
                 target = out if sink == "file" else "/dev/null"
-                return Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid), target,
+                return Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid) + extra, target,
                                 os.path.dirname(out))
             found.append((label, make, PROBEKIT_NEEDLE))
     if ctx.have("bpftrace"):
