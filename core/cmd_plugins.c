@@ -28,16 +28,10 @@ static int parse_disk_args(int argc, char **argv, const char *usage, struct disk
 
         while ((opt = getopt_long(argc, argv, "P:c:mh", longopts, NULL)) != -1) {
                 switch (opt) {
-                case 'P': {
-                        char **grown = realloc(cli->setup.plugin_dirs,
-                                               (cli->setup.n_plugin_dirs + 1) * sizeof(*grown));
-
-                        if (!grown)
+                case 'P':
+                        if (setup_args_add_plugin_dir(&cli->setup, optarg))
                                 return EXIT_RUNTIME;
-                        cli->setup.plugin_dirs = grown;
-                        grown[cli->setup.n_plugin_dirs++] = optarg;
                         break;
-                }
                 case 'c':
                         cli->setup.config_path = optarg;
                         break;
@@ -87,7 +81,7 @@ int cmd_plugins(int argc, char **argv)
         }
 cleanup:
         setup_free(&s);
-        free(cli.setup.plugin_dirs);
+        setup_args_free(&cli.setup);
         return rc;
 }
 
@@ -106,7 +100,7 @@ int cmd_info(int argc, char **argv)
                 return rc;
         if (!cli.plugin) {
                 fputs(usage, stderr);
-                free(cli.setup.plugin_dirs);
+                setup_args_free(&cli.setup);
                 return EXIT_USAGE;
         }
         if (setup_load_plugins(&s, &cli.setup)) {
@@ -123,7 +117,7 @@ int cmd_info(int argc, char **argv)
         describe_plugin(plugin, cli.markdown, stdout);
 cleanup:
         setup_free(&s);
-        free(cli.setup.plugin_dirs);
+        setup_args_free(&cli.setup);
         return rc;
 }
 
@@ -159,6 +153,6 @@ int cmd_check(int argc, char **argv)
                cli.setup.config_path ? cli.setup.config_path : "built-in default", probes, sinks);
 cleanup:
         setup_free(&s);
-        free(cli.setup.plugin_dirs);
+        setup_args_free(&cli.setup);
         return rc;
 }

@@ -35,17 +35,6 @@ struct run_cli {
         int verbosity;
 };
 
-static int add_plugin_dir(struct setup_args *args, char *dir)
-{
-        char **grown = realloc(args->plugin_dirs, (args->n_plugin_dirs + 1) * sizeof(*grown));
-
-        if (!grown)
-                return -ENOMEM;
-        args->plugin_dirs = grown;
-        args->plugin_dirs[args->n_plugin_dirs++] = dir;
-        return 0;
-}
-
 static int parse_duration(const char *text, long *out)
 {
         char *end;
@@ -98,7 +87,7 @@ static int parse_args(int argc, char **argv, struct run_cli *cli)
                                 return -EINVAL;
                         break;
                 case 'P':
-                        if (add_plugin_dir(&cli->setup, optarg))
+                        if (setup_args_add_plugin_dir(&cli->setup, optarg))
                                 return -ENOMEM;
                         break;
                 case 's':
@@ -147,14 +136,14 @@ int cmd_run(int argc, char **argv)
         int rc, exit_code = EXIT_OK;
 
         if (parse_args(argc, argv, &cli)) {
-                free(cli.setup.plugin_dirs);
+                setup_args_free(&cli.setup);
                 return EXIT_USAGE;
         }
         log_install_libbpf_printer();
         signal(SIGPIPE, SIG_IGN);
         if (setup_load(&s, &cli.setup)) {
                 setup_free(&s);
-                free(cli.setup.plugin_dirs);
+                setup_args_free(&cli.setup);
                 return EXIT_USAGE;
         }
         apply_log_level(&s, cli.verbosity);
@@ -170,6 +159,6 @@ int cmd_run(int argc, char **argv)
                 exit_code = EXIT_RUNTIME;
         run_teardown(&run);
         setup_free(&s);
-        free(cli.setup.plugin_dirs);
+        setup_args_free(&cli.setup);
         return exit_code;
 }

@@ -39,6 +39,27 @@ const char *builtin_plugin_dir(void)
         return dir;
 }
 
+int setup_args_add_plugin_dir(struct setup_args *args, char *dir)
+{
+        char **grown = realloc(args->plugin_dirs, (args->n_plugin_dirs + 1) * sizeof(*grown));
+
+        if (!grown)
+                return -ENOMEM;
+        args->plugin_dirs = grown;
+        args->plugin_dirs[args->n_plugin_dirs++] = dir;
+        return 0;
+}
+
+void setup_args_free(struct setup_args *args)
+{
+        free(args->plugin_dirs);
+        for (size_t i = 0; i < args->n_probes; i++)
+                free(args->probes[i]);
+        free(args->probes);
+        args->plugin_dirs = args->probes = NULL;
+        args->n_plugin_dirs = args->n_probes = 0;
+}
+
 int split_commas(const char *text, char ***items, size_t *n)
 {
         static const struct pk_option list = {.key = "list", .type = PK_OPT_LIST};

@@ -50,6 +50,11 @@ void setup_free(struct setup *s);
 /* The directory holding the built-in plugins, next to the executable. */
 const char *builtin_plugin_dir(void);
 
+/* Append --plugin-dir DIR (the string is not copied); 0 or -ENOMEM. */
+int setup_args_add_plugin_dir(struct setup_args *args, char *dir);
+/* Free what the command line parsing allocated in `args`. */
+void setup_args_free(struct setup_args *args);
+
 /* Split "a,b,c" into a newly allocated array (for --probes). */
 int split_commas(const char *text, char ***items, size_t *n);
 
