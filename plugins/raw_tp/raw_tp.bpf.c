@@ -52,6 +52,17 @@ struct syscall_regs {
         __u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax;
 };
 
+/* The six arguments in the order of the syscall ABI: di, si, dx, r10, r8, r9. */
+static __always_inline void copy_args(__u64 *args, const struct syscall_regs *r)
+{
+        args[0] = r->di;
+        args[1] = r->si;
+        args[2] = r->dx;
+        args[3] = r->r10;
+        args[4] = r->r8;
+        args[5] = r->r9;
+}
+
 static __always_inline int syscall_selected(__u64 nr)
 {
         if (!syscall_set_enabled)
@@ -78,12 +89,7 @@ int syscall_enter(struct bpf_raw_tracepoint_args *ctx)
         if (bpf_probe_read_kernel(&r, sizeof(r), &regs->r10))
                 return 0;
         call->nr = nr;
-        call->args[0] = r.di;
-        call->args[1] = r.si;
-        call->args[2] = r.dx;
-        call->args[3] = r.r10;
-        call->args[4] = r.r8;
-        call->args[5] = r.r9;
+        copy_args(call->args, &r);
         call->start_ns = bpf_ktime_get_ns();
         return 0;
 }
@@ -139,12 +145,7 @@ int syscall_exit_only(struct bpf_raw_tracepoint_args *ctx)
         pk_fill_header(&event->hdr, RAW_TP_EVENT_SYSCALL);
         event->nr = r.orig_ax;
         event->pad = 0;
-        event->args[0] = r.di;
-        event->args[1] = r.si;
-        event->args[2] = r.dx;
-        event->args[3] = r.r10;
-        event->args[4] = r.r8;
-        event->args[5] = r.r9;
+        copy_args(event->args, &r);
         event->ret = (__s64)ctx->args[1];
         event->duration_ns = 0;
         pk_submit(event);

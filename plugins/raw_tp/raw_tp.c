@@ -204,34 +204,6 @@ static int raw_tp_configure(void *opaque, struct bpf_object *obj, const char *mo
                                            sizeof(state->syscall_set));
 }
 
-/* Attach the loaded programs only: the other mode's are not loaded. */
-static int raw_tp_attach(void *opaque, struct bpf_object *obj, const char *mode)
-{
-        struct raw_tp_state *state = opaque;
-        struct bpf_program *prog;
-
-        (void)mode;
-        bpf_object__for_each_program(prog, obj)
-        {
-                struct bpf_link *link;
-                int err;
-
-                if (!bpf_program__autoload(prog))
-                        continue;
-                link = bpf_program__attach(prog);
-                if (!link) {
-                        err = -errno;
-                        state->host->log(state->inst, PK_LOG_ERROR, "attaching %s: %s",
-                                         bpf_program__name(prog), strerror(-err));
-                        return err;
-                }
-                err = state->host->add_link(state->inst, link);
-                if (err)
-                        return err;
-        }
-        return 0;
-}
-
 static int raw_tp_loaded(void *opaque, struct bpf_object *obj)
 {
         struct raw_tp_state *state = opaque;
@@ -262,7 +234,6 @@ static const struct pk_probe_ops probe_ops = {
     .bpf_object = raw_tp_bpf__elf_bytes,
     .create = raw_tp_create,
     .configure = raw_tp_configure,
-    .attach = raw_tp_attach,
     .loaded = raw_tp_loaded,
     .tick = raw_tp_tick, /* also called once more before detaching: the last interval */
     .destroy = raw_tp_destroy,
