@@ -299,13 +299,12 @@ static void tick_plugins(struct run *run)
 static void on_timer(struct run *run)
 {
         uint64_t expirations, now = monotonic_ns();
-        static uint64_t last_stats_ns;
 
         if (read(run->timer_fd, &expirations, sizeof(expirations)) < 0)
                 return;
         consume_rings(run);
-        if (now - last_stats_ns >= (uint64_t)run->opts.stats_interval_s * 1000000000ULL) {
-                last_stats_ns = now;
+        if (now - run->last_stats_ns >= (uint64_t)run->opts.stats_interval_s * 1000000000ULL) {
+                run->last_stats_ns = now;
                 clock_refresh_offset();
                 check_drops(run);
                 tick_plugins(run);

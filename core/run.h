@@ -35,6 +35,7 @@ struct run {
         int signal_fd;
         int timer_fd;
         int control_fd;
+        uint64_t last_stats_ns; /* CLOCK_MONOTONIC of the last drop check and tick */
         bool stop;
 };
 
