@@ -93,6 +93,7 @@ static int check_event_type(const struct pk_event_type *e, uint32_t index, char 
         }
         for (uint32_t f = 0; f < e->n_fields; f++) {
                 const struct pk_field *field = &e->fields[f];
+                uint32_t width;
 
                 if (!field->name || !*field->name) {
                         snprintf(why, len, "event '%s': field %u has no name", e->name, f);
@@ -106,9 +107,10 @@ static int check_event_type(const struct pk_event_type *e, uint32_t index, char 
                 /* computed (decode()) or emitted fields have no layout to check */
                 if (e->decode || (e->flags & PK_EVENT_EMITTED))
                         continue;
-                if (decode_field_width(field->type) && field->size != decode_field_width(field->type)) {
+                width = decode_field_width(field->type);
+                if (width && field->size != width) {
                         snprintf(why, len, "event '%s': field '%s' is %u bytes, its type needs %u",
-                                 e->name, field->name, field->size, decode_field_width(field->type));
+                                 e->name, field->name, field->size, width);
                         return -EINVAL;
                 }
                 if (field->type == PK_FIELD_U64_ARRAY && (field->size == 0 || field->size % 8)) {
