@@ -10,25 +10,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_OPTIONS 8
+#define MAX_OPTIONS PK_COUNT(((struct fake_sink *)0)->options)
 
-/* The instance handle is this table; the host never looks inside it otherwise. */
-struct fake_instance {
-        struct fake_option options[MAX_OPTIONS];
-};
-
-static struct fake_instance *as_fake(struct pk_instance *inst)
-{
-        return (struct fake_instance *)(void *)inst;
-}
-
+/* The instance handle is a fake_sink's options table; the host never looks inside it otherwise. */
 static const char *find_option(struct pk_instance *inst, const char *key)
 {
-        struct fake_instance *fake = as_fake(inst);
+        const struct fake_option *options = (const struct fake_option *)(const void *)inst;
 
-        for (size_t i = 0; i < MAX_OPTIONS && fake->options[i].key; i++)
-                if (strcmp(fake->options[i].key, key) == 0)
-                        return fake->options[i].value;
+        for (size_t i = 0; i < MAX_OPTIONS && options[i].key; i++)
+                if (strcmp(options[i].key, key) == 0)
+                        return options[i].value;
         return NULL;
 }
 
@@ -150,30 +141,51 @@ cleanup:
         return err;
 }
 
+int fake_sink_open(const struct pk_plugin *plugin, const struct fake_option *options,
+                   const char *path, struct fake_sink *sink)
+{
+        struct pk_instance *handle = (struct pk_instance *)(void *)sink->options;
+        size_t n = 0;
+        int err;
+
+        *sink = (struct fake_sink){.plugin = plugin};
+        while (options && options[n].key && n < MAX_OPTIONS - 1) {
+                sink->options[n] = options[n];
+                n++;
+        }
+        sink->options[n] = (struct fake_option){"output", path};
+        err = plugin->sink->open(&fake_host, handle, &sink->state);
+        if (err)
+                sink->state = NULL;
+        return err;
+}
+
+int fake_sink_close(struct fake_sink *sink)
+{
+        int err = sink->plugin->sink->flush(sink->state);
+
+        sink->plugin->sink->close(sink->state);
+        sink->state = NULL;
+        return err;
+}
+
 int fake_sink_run(const struct pk_plugin *plugin, const struct fake_option *options,
                   const char *path, const struct pk_record *records, size_t n_records,
                   struct fake_output *out)
 {
-        struct fake_instance inst = {0};
-        struct pk_instance *handle = (struct pk_instance *)(void *)&inst;
-        void *state = NULL;
-        size_t n = 0;
+        struct fake_sink sink;
         int err;
 
         *out = (struct fake_output){0};
-        while (options && options[n].key && n < MAX_OPTIONS - 1) {
-                inst.options[n] = options[n];
-                n++;
-        }
-        inst.options[n] = (struct fake_option){"output", path};
-        err = plugin->sink->open(&fake_host, handle, &state);
+        err = fake_sink_open(plugin, options, path, &sink);
         if (err)
                 return err;
         for (size_t i = 0; i < n_records && !err; i++)
-                err = plugin->sink->write(state, &records[i]);
-        if (!err)
-                err = plugin->sink->flush(state);
-        plugin->sink->close(state);
+                err = plugin->sink->write(sink.state, &records[i]);
+        if (err)
+                plugin->sink->close(sink.state);
+        else
+                err = fake_sink_close(&sink);
         if (err)
                 return err;
         return fake_read_file(path, out);

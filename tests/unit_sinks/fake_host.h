@@ -21,6 +21,13 @@ struct fake_output {
         size_t len;
 };
 
+/* An open sink, for a caller that writes its records itself. */
+struct fake_sink {
+        struct fake_option options[8]; /* the instance handle the sink was opened with */
+        const struct pk_plugin *plugin;
+        void *state;
+};
+
 /* A temporary file's path (caller frees), created empty. */
 char *fake_temp_path(void);
 
@@ -33,6 +40,15 @@ char *fake_temp_path(void);
 int fake_sink_run(const struct pk_plugin *plugin, const struct fake_option *options,
                   const char *path, const struct pk_record *records, size_t n_records,
                   struct fake_output *out);
+
+/*
+ * Opens `plugin`'s sink as fake_sink_run() does; write with
+ * sink->plugin->sink->write(sink->state, rec), then fake_sink_close().
+ */
+int fake_sink_open(const struct pk_plugin *plugin, const struct fake_option *options,
+                   const char *path, struct fake_sink *sink);
+/* Flushes and closes; 0 or the flush's -errno. */
+int fake_sink_close(struct fake_sink *sink);
 
 /* Reads the whole file at path. */
 int fake_read_file(const char *path, struct fake_output *out);
