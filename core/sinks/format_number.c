@@ -15,38 +15,78 @@ static const char digit_pairs[201] = "00010203040506070809"
                                      "80818283848586878889"
                                      "90919293949596979899";
 
+/* 10^0 .. 10^19, the last power of ten a uint64_t holds. */
+static const uint64_t powers_of_ten[20] = {
+    1ull,
+    10ull,
+    100ull,
+    1000ull,
+    10000ull,
+    100000ull,
+    1000000ull,
+    10000000ull,
+    100000000ull,
+    1000000000ull,
+    10000000000ull,
+    100000000000ull,
+    1000000000000ull,
+    10000000000000ull,
+    100000000000000ull,
+    1000000000000000ull,
+    10000000000000000ull,
+    100000000000000000ull,
+    1000000000000000000ull,
+    10000000000000000000ull,
+};
+
+/*
+ * From the bit length b: a value in [2^(b-1), 2^b) has t or t + 1 digits, where
+ * t = floor(b * log10(2)) (1233 / 4096 gives exactly that for b <= 64), and
+ * the power-of-ten table tells which.
+ */
 static unsigned decimal_digits(uint64_t value)
 {
-        unsigned digits = 1;
+        unsigned bits = 64u - (unsigned)__builtin_clzll(value | 1);
+        unsigned t = (bits * 1233u) >> 12;
 
-        while (value >= 10000) {
-                value /= 10000;
-                digits += 4;
-        }
-        if (value >= 1000)
-                return digits + 3;
-        if (value >= 100)
-                return digits + 2;
-        if (value >= 10)
-                return digits + 1;
-        return digits;
+        return t + 1u - (value < powers_of_ten[t]);
+}
+
+/* Exactly 8 digits of value < 10^8 at dst, in 32-bit arithmetic. */
+static inline void write_8_digits(char *dst, uint32_t value)
+{
+        uint32_t high = value / 10000u, low = value % 10000u;
+
+        memcpy(dst, digit_pairs + (high / 100u) * 2, 2);
+        memcpy(dst + 2, digit_pairs + (high % 100u) * 2, 2);
+        memcpy(dst + 4, digit_pairs + (low / 100u) * 2, 2);
+        memcpy(dst + 6, digit_pairs + (low % 100u) * 2, 2);
 }
 
 /* Writes the low `width` digits of value backwards, ending at end. */
 static void write_digits_backwards(char *end, uint64_t value, unsigned width)
 {
         char *p = end;
+        uint32_t low;
 
+        /* Eight digits at a time, then the rest in 32-bit arithmetic. */
+        while (width >= 8) {
+                uint64_t high = value / 100000000u;
+
+                p -= 8;
+                write_8_digits(p, (uint32_t)(value - high * 100000000u));
+                value = high;
+                width -= 8;
+        }
+        low = (uint32_t)(value % 100000000u);
         while (width >= 2) {
-                unsigned pair = (unsigned)(value % 100) * 2;
-
-                value /= 100;
                 p -= 2;
-                memcpy(p, digit_pairs + pair, 2);
+                memcpy(p, digit_pairs + (low % 100u) * 2, 2);
+                low /= 100u;
                 width -= 2;
         }
         if (width)
-                *--p = (char)('0' + value % 10);
+                p[-1] = (char)('0' + low % 10u);
 }
 
 char *format_fixed(char *dst, uint64_t value, unsigned width)
@@ -57,11 +97,33 @@ char *format_fixed(char *dst, uint64_t value, unsigned width)
 
 char *format_u64(char *dst, uint64_t value)
 {
+        char *end, *p;
+        uint32_t low;
+
         if (value < 10) {
                 *dst = (char)('0' + value);
                 return dst + 1;
         }
-        return format_fixed(dst, value, decimal_digits(value));
+        end = dst + decimal_digits(value);
+        p = end;
+        while (value >= 100000000u) {
+                uint64_t high = value / 100000000u;
+
+                p -= 8;
+                write_8_digits(p, (uint32_t)(value - high * 100000000u));
+                value = high;
+        }
+        low = (uint32_t)value;
+        while (low >= 100u) {
+                p -= 2;
+                memcpy(p, digit_pairs + (low % 100u) * 2, 2);
+                low /= 100u;
+        }
+        if (low >= 10u)
+                memcpy(p - 2, digit_pairs + low * 2, 2);
+        else
+                p[-1] = (char)('0' + low);
+        return end;
 }
 
 char *format_s64(char *dst, int64_t value)

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "check.h"
@@ -48,6 +49,55 @@ static void test_every_digit_count(void)
         }
 }
 
+/* 10^k - 1 (k nines) and 10^k (a one and k zeros), unsigned and negated, for every k. */
+static void test_every_digit_count_boundary(void)
+{
+        char nines[24] = "", power_text[24] = "1", negative[24] = "-";
+        uint64_t power = 1;
+
+        for (int k = 1; k <= 19; k++) {
+                power *= 10;
+                nines[k - 1] = '9';
+                power_text[k] = '0';
+                CHECK_FORMAT(nines, format_u64(buf_, power - 1));
+                CHECK_FORMAT(power_text, format_u64(buf_, power));
+                if (k > 18)
+                        continue; /* -10^19 does not fit an int64_t */
+                memcpy(negative + 1, nines, sizeof(nines) - 1);
+                CHECK_FORMAT(negative, format_s64(buf_, -(int64_t)(power - 1)));
+                memcpy(negative + 1, power_text, sizeof(power_text) - 1);
+                CHECK_FORMAT(negative, format_s64(buf_, -(int64_t)power));
+        }
+}
+
+/* Digits the slow way, for the checks below. */
+static const char *reference_u64(char *buf, size_t size, uint64_t value)
+{
+        char *p = buf + size;
+
+        *--p = '\0';
+        do {
+                *--p = (char)('0' + value % 10);
+                value /= 10;
+        } while (value);
+        return p;
+}
+
+/* 2^k - 1 and 2^k for every k: where the digit count from the bit length could be off by one. */
+static void test_every_bit_length(void)
+{
+        for (int k = 1; k < 64; k++) {
+                uint64_t power = (uint64_t)1 << k;
+                char expected[32];
+
+                CHECK_FORMAT(reference_u64(expected, sizeof(expected), power - 1),
+                             format_u64(buf_, power - 1));
+                CHECK_FORMAT(reference_u64(expected, sizeof(expected), power),
+                             format_u64(buf_, power));
+        }
+        CHECK_FORMAT("18446744073709551615", format_u64(buf_, UINT64_MAX));
+}
+
 static void test_signed(void)
 {
         CHECK_FORMAT("0", format_s64(buf_, 0));
@@ -64,6 +114,18 @@ static void test_hex_and_fixed(void)
         CHECK_FORMAT("0xffffffffffffffff", format_hex(buf_, UINT64_MAX));
         CHECK_FORMAT("007", format_fixed(buf_, 7, 3));
         CHECK_FORMAT("45", format_fixed(buf_, 12345, 2));
+        CHECK_FORMAT("", format_fixed(buf_, 12345, 0));
+        CHECK_FORMAT("000000123", format_fixed(buf_, 123, 9));
+        CHECK_FORMAT("999999999", format_fixed(buf_, 999999999, 9));
+        CHECK_FORMAT("23456789", format_fixed(buf_, 123456789, 8));
+        CHECK_FORMAT("00000000000000000000", format_fixed(buf_, 0, 20));
+        CHECK_FORMAT("0000000000000000000", format_fixed(buf_, 10000000000000000000ull, 19));
+        /* Every width of the widest value: its low digits. */
+        for (unsigned width = 0; width <= 20; width++) {
+                static const char max[] = "18446744073709551615";
+
+                CHECK_FORMAT(max + 20 - width, format_fixed(buf_, UINT64_MAX, width));
+        }
 }
 
 static void test_duration(void)
@@ -125,6 +187,8 @@ int main(void)
 {
         test_unsigned();
         test_every_digit_count();
+        test_every_digit_count_boundary();
+        test_every_bit_length();
         test_signed();
         test_hex_and_fixed();
         test_duration();
