@@ -3,116 +3,155 @@
  * The `json` sink: one JSON object per record and line, keys in a fixed order
  * (ts, probe, event, mode, pid, tid, uid, comm, cgroup, then the event's own
  * fields as declared). This is the benchmarked path: no printf, no allocation.
+ *
+ * A record is written through a pointer into the output buffer, committed
+ * once at its end; before each piece a compare makes sure the buffer has the
+ * most that piece can take (outbuf_room()).
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stdint.h>
 #include <string.h>
 
 #include "builtin_sinks.h"
+#include "format_number.h"
 #include "json_string.h"
-#include "outbuf_number.h"
 #include "sink_output.h"
 
-static void put_c_string(struct outbuf *ob, const char *s)
-{
-        json_put_string(ob, s ? s : "", s ? strlen(s) : 0);
-}
+/* Copies a string literal to p and moves p past it. */
+#define PUT_LITERAL(p, lit) ((p) = (char *)memcpy((p), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
 
-static void put_header(struct outbuf *ob, const struct pk_event_header *hdr)
-{
-        outbuf_literal(ob, ",\"pid\":");
-        outbuf_u64(ob, hdr->pid);
-        outbuf_literal(ob, ",\"tid\":");
-        outbuf_u64(ob, hdr->tid);
-        outbuf_literal(ob, ",\"uid\":");
-        outbuf_u64(ob, hdr->uid);
-        outbuf_literal(ob, ",\"comm\":");
-        json_put_string(ob, hdr->comm, strnlen(hdr->comm, sizeof(hdr->comm)));
-        outbuf_literal(ob, ",\"cgroup\":");
-        outbuf_u64(ob, hdr->cgroup_id);
-}
+/* `,"cgroup":` and the like: the longest key with its comma, colon and quotes. */
+#define KEY_MAX 12
 
-static void put_array(struct outbuf *ob, const uint64_t *items, uint32_t n)
+/* ,"pid":N,"tid":N,"uid":N,"comm":"...","cgroup":N at its longest. */
+#define HEADER_TEXT_MAX (5 * KEY_MAX + 3 * 10 + FORMAT_NUMBER_MAX + JSON_STRING_MAX(PK_COMM_LEN))
+
+struct json_state {
+        struct outbuf ob; /* first: sink_output.c takes the state as a struct outbuf */
+};
+
+/* format_u64() without the call for the one-digit values records are full of. */
+static inline char *put_u64(char *p, uint64_t value)
 {
-        outbuf_putc(ob, '[');
-        for (uint32_t i = 0; i < n; i++) {
-                if (i)
-                        outbuf_putc(ob, ',');
-                outbuf_u64(ob, items[i]);
+        if (value < 10) {
+                *p = (char)('0' + value);
+                return p + 1;
         }
-        outbuf_putc(ob, ']');
+        return format_u64(p, value);
 }
 
-static void put_value(struct outbuf *ob, enum pk_field_type type, const union pk_value *value)
+/* At p, which has room for HEADER_TEXT_MAX bytes. */
+static char *format_header(char *p, const struct pk_event_header *hdr)
+{
+        PUT_LITERAL(p, ",\"pid\":");
+        p = format_u64(p, hdr->pid);
+        PUT_LITERAL(p, ",\"tid\":");
+        p = format_u64(p, hdr->tid);
+        PUT_LITERAL(p, ",\"uid\":");
+        p = format_u64(p, hdr->uid);
+        PUT_LITERAL(p, ",\"comm\":");
+        p = json_format_string(p, hdr->comm, PK_COMM_LEN);
+        PUT_LITERAL(p, ",\"cgroup\":");
+        return format_u64(p, hdr->cgroup_id);
+}
+
+static char *put_header(struct outbuf *ob, char *p, const struct pk_event_header *hdr)
+{
+        return format_header(outbuf_room(ob, p, HEADER_TEXT_MAX), hdr);
+}
+
+static char *put_c_string(struct outbuf *ob, char *p, const char *s)
+{
+        return json_put_short_string(ob, p, s ? s : "", SIZE_MAX);
+}
+
+static char *put_array(struct outbuf *ob, char *p, const uint64_t *items, uint32_t n)
+{
+        *p++ = '[';
+        for (uint32_t i = 0; i < n; i++) {
+                p = outbuf_room(ob, p, 1 + FORMAT_NUMBER_MAX); /* a comma and a number */
+                if (i)
+                        *p++ = ',';
+                p = put_u64(p, items[i]);
+        }
+        p = outbuf_room(ob, p, 1);
+        *p++ = ']';
+        return p;
+}
+
+/* p has room for FORMAT_NUMBER_MAX bytes. */
+static char *put_value(struct outbuf *ob, char *p, enum pk_field_type type,
+                       const union pk_value *value)
 {
         switch (type) {
         case PK_FIELD_U8:
         case PK_FIELD_U16:
         case PK_FIELD_U32:
         case PK_FIELD_U64:
-                outbuf_u64(ob, value->u64);
-                break;
+                return put_u64(p, value->u64);
         case PK_FIELD_S32:
         case PK_FIELD_S64:
-                outbuf_s64(ob, value->s64);
-                break;
+                return format_s64(p, value->s64);
         case PK_FIELD_BOOL:
                 if (value->u64)
-                        outbuf_literal(ob, "true");
-                else
-                        outbuf_literal(ob, "false");
-                break;
+                        return PUT_LITERAL(p, "true");
+                return PUT_LITERAL(p, "false");
         case PK_FIELD_STR:
                 if (value->str.ptr)
-                        json_put_string(ob, value->str.ptr,
-                                        strnlen(value->str.ptr, value->str.len));
-                else
-                        outbuf_literal(ob, "\"\"");
-                break;
+                        return json_put_short_string(ob, p, value->str.ptr, value->str.len);
+                return PUT_LITERAL(p, "\"\"");
         case PK_FIELD_U64_ARRAY:
-                put_array(ob, value->arr.ptr, value->arr.ptr ? value->arr.len : 0);
-                break;
+                return put_array(ob, p, value->arr.ptr, value->arr.ptr ? value->arr.len : 0);
         default:
                 /* A type newer than this sink: say so rather than guess a layout. */
-                outbuf_literal(ob, "null");
-                break;
+                return PUT_LITERAL(p, "null");
         }
 }
 
-static void put_record(struct outbuf *ob, const struct pk_record *rec)
+static void put_record(struct json_state *js, const struct pk_record *rec)
 {
-        outbuf_literal(ob, "{\"ts\":");
-        outbuf_u64(ob, rec->ts_ns);
-        outbuf_literal(ob, ",\"probe\":");
-        put_c_string(ob, rec->probe);
-        outbuf_literal(ob, ",\"event\":");
-        put_c_string(ob, rec->event);
+        struct outbuf *ob = &js->ob;
+        char *p = outbuf_reserve(ob, KEY_MAX + FORMAT_NUMBER_MAX + KEY_MAX);
+
+        PUT_LITERAL(p, "{\"ts\":");
+        p = put_u64(p, rec->ts_ns);
+        PUT_LITERAL(p, ",\"probe\":");
+        p = put_c_string(ob, p, rec->probe);
+        p = outbuf_room(ob, p, KEY_MAX);
+        PUT_LITERAL(p, ",\"event\":");
+        p = put_c_string(ob, p, rec->event);
         if (rec->mode) {
-                outbuf_literal(ob, ",\"mode\":");
-                put_c_string(ob, rec->mode);
+                p = outbuf_room(ob, p, KEY_MAX);
+                PUT_LITERAL(p, ",\"mode\":");
+                p = put_c_string(ob, p, rec->mode);
         }
         if (rec->hdr)
-                put_header(ob, rec->hdr);
+                p = put_header(ob, p, rec->hdr);
         for (uint32_t i = 0; i < rec->n_fields; i++) {
-                outbuf_putc(ob, ',');
-                put_c_string(ob, rec->fields[i].name);
-                outbuf_putc(ob, ':');
-                put_value(ob, rec->fields[i].type, &rec->values[i]);
+                p = outbuf_room(ob, p, 1);
+                *p++ = ',';
+                p = put_c_string(ob, p, rec->fields[i].name);
+                p = outbuf_room(ob, p, 1 + FORMAT_NUMBER_MAX);
+                *p++ = ':';
+                p = put_value(ob, p, rec->fields[i].type, &rec->values[i]);
         }
-        outbuf_literal(ob, "}\n");
+        p = outbuf_room(ob, p, 2);
+        PUT_LITERAL(p, "}\n");
+        outbuf_commit(ob, p);
 }
 
 static int json_open(const struct pk_host *host, struct pk_instance *inst, void **state)
 {
-        return sink_output_open(host, inst, sizeof(struct outbuf), state);
+        return sink_output_open(host, inst, sizeof(struct json_state), state);
 }
 
 static int json_write(void *state, const struct pk_record *rec)
 {
-        struct outbuf *ob = state;
+        struct json_state *js = state;
 
-        put_record(ob, rec);
-        return outbuf_take_error(ob);
+        put_record(js, rec);
+        return outbuf_take_error(&js->ob);
 }
 
 static const struct pk_option json_options[] = {

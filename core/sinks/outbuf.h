@@ -13,7 +13,10 @@
 #include <stddef.h>
 #include <string.h>
 
+/* A test may build the sinks with a smaller buffer, down to OUTBUF_MAX_RESERVE. */
+#ifndef OUTBUF_SIZE
 #define OUTBUF_SIZE (256u * 1024u)
+#endif
 /* The most a caller may ask outbuf_reserve() for at once. */
 #define OUTBUF_MAX_RESERVE 4096u
 
@@ -52,6 +55,22 @@ static inline char *outbuf_reserve(struct outbuf *ob, size_t n)
 static inline void outbuf_commit(struct outbuf *ob, const char *end)
 {
         ob->len = (size_t)(end - ob->buf);
+}
+
+/*
+ * For a caller that writes through a pointer p into reserved, not yet
+ * committed bytes: room for n <= OUTBUF_MAX_RESERVE more bytes at the
+ * returned pointer, which is p while the buffer has them, else the start of
+ * the buffer once what lies before p has been committed and written out.
+ * Only a compare on the fast path: p stays in a register, ob->len untouched.
+ */
+static inline char *outbuf_room(struct outbuf *ob, char *p, size_t n)
+{
+        if ((size_t)(ob->buf + OUTBUF_SIZE - p) >= n)
+                return p;
+        outbuf_commit(ob, p);
+        outbuf_drain(ob);
+        return ob->buf;
 }
 
 static inline void outbuf_write(struct outbuf *ob, const void *data, size_t n)
