@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -27,8 +28,25 @@
 /* ,"pid":N,"tid":N,"uid":N,"comm":"...","cgroup":N at its longest. */
 #define HEADER_TEXT_MAX (5 * KEY_MAX + 3 * 10 + FORMAT_NUMBER_MAX + JSON_STRING_MAX(PK_COMM_LEN))
 
+/*
+ * The formatted header of recent threads: a firehose repeats the same pid,
+ * tid, uid, comm and cgroup on every event. An entry is found by the tid and
+ * used only when every one of those fields is the same, to the byte (ts,
+ * type and flags are not part of the text).
+ */
+#define HEADER_CACHE_SIZE 8
+
+struct header_entry {
+        uint64_t cgroup_id;
+        uint32_t pid, tid, uid;
+        uint32_t len; /* of text; 0: the entry is empty */
+        char comm[PK_COMM_LEN];
+        char text[HEADER_TEXT_MAX];
+};
+
 struct json_state {
         struct outbuf ob; /* first: sink_output.c takes the state as a struct outbuf */
+        struct header_entry headers[HEADER_CACHE_SIZE];
 };
 
 /* format_u64() without the call for the one-digit values records are full of. */
@@ -39,6 +57,12 @@ static inline char *put_u64(char *p, uint64_t value)
                 return p + 1;
         }
         return format_u64(p, value);
+}
+
+static bool header_matches(const struct header_entry *e, const struct pk_event_header *hdr)
+{
+        return e->len && e->tid == hdr->tid && e->pid == hdr->pid && e->uid == hdr->uid &&
+               e->cgroup_id == hdr->cgroup_id && memcmp(e->comm, hdr->comm, PK_COMM_LEN) == 0;
 }
 
 /* At p, which has room for HEADER_TEXT_MAX bytes. */
@@ -56,9 +80,25 @@ static char *format_header(char *p, const struct pk_event_header *hdr)
         return format_u64(p, hdr->cgroup_id);
 }
 
-static char *put_header(struct outbuf *ob, char *p, const struct pk_event_header *hdr)
+static void fill_header(struct header_entry *e, const struct pk_event_header *hdr)
 {
-        return format_header(outbuf_room(ob, p, HEADER_TEXT_MAX), hdr);
+        e->len = (uint32_t)(format_header(e->text, hdr) - e->text);
+        e->cgroup_id = hdr->cgroup_id;
+        e->pid = hdr->pid;
+        e->tid = hdr->tid;
+        e->uid = hdr->uid;
+        memcpy(e->comm, hdr->comm, PK_COMM_LEN);
+}
+
+static char *put_header(struct json_state *js, char *p, const struct pk_event_header *hdr)
+{
+        struct header_entry *e = &js->headers[hdr->tid % HEADER_CACHE_SIZE];
+
+        if (!header_matches(e, hdr))
+                fill_header(e, hdr);
+        p = outbuf_room(&js->ob, p, HEADER_TEXT_MAX);
+        memcpy(p, e->text, e->len);
+        return p + e->len;
 }
 
 static char *put_c_string(struct outbuf *ob, char *p, const char *s)
@@ -127,7 +167,7 @@ static void put_record(struct json_state *js, const struct pk_record *rec)
                 p = put_c_string(ob, p, rec->mode);
         }
         if (rec->hdr)
-                p = put_header(ob, p, rec->hdr);
+                p = put_header(js, p, rec->hdr);
         for (uint32_t i = 0; i < rec->n_fields; i++) {
                 p = outbuf_room(ob, p, 1);
                 *p++ = ',';

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The json sink's fast paths give the same bytes as the plain ones: numbers
- * at every digit count, a comm to escape, and strings on each side of the
+ * at every digit count, the header cache (hit, miss, slots shared, a header
+ * changed in place, a comm to escape), and strings on each side of the
  * inline copy's and the escaper's limits.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -116,6 +117,175 @@ static const struct pk_event_header base_hdr = {
     .uid = 1000,
     .comm = "bash",
 };
+
+#define BASE_TEXT "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242"
+
+static void add_header_line(struct text *t, const char *header_text)
+{
+        text_add_str(t, "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\",");
+        text_add_str(t, header_text);
+        text_add_str(t, "}\n");
+}
+
+/* Records of headers, and the lines they should give. */
+struct header_run {
+        struct pk_event_header hdrs[32];
+        size_t n;
+        struct text expected;
+};
+
+static void add_header(struct header_run *run, const struct pk_event_header *hdr,
+                       const char *header_text)
+{
+        if (!CHECK(run->n < PK_COUNT(run->hdrs)))
+                return;
+        run->hdrs[run->n++] = *hdr;
+        add_header_line(&run->expected, header_text);
+}
+
+static void expect_header_run(struct header_run *run, int line)
+{
+        struct pk_record records[PK_COUNT(run->hdrs)];
+
+        for (size_t i = 0; i < run->n; i++)
+                records[i] = (struct pk_record){.probe = "p", .event = "e", .hdr = &run->hdrs[i]};
+        expect_json(records, run->n, run->expected.s, line);
+        free(run->expected.s);
+}
+
+/*
+ * Each header field changed on its own from what the cache holds shows the
+ * change; ts, type and flags changed show nothing.
+ */
+static void test_header_cache_each_field(void)
+{
+        static const struct pk_event_header zero;
+        /* Each row differs from base_hdr in one field (the comm rows in one byte). */
+        static const struct {
+                uint32_t pid, tid, uid;
+                uint64_t cgroup_id;
+                char comm[PK_COMM_LEN];
+                const char *text;
+        } changes[] = {
+            {1, 1235, 1000, 4242, "bash",
+             "\"pid\":1,\"tid\":1235,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242"},
+            {1234, 1235, 0, 4242, "bash",
+             "\"pid\":1234,\"tid\":1235,\"uid\":0,\"comm\":\"bash\",\"cgroup\":4242"},
+            {1234, 1235, 1000, UINT64_MAX, "bash",
+             "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":"
+             "18446744073709551615"},
+            {1234, 1235, 1000, 4242, "bask",
+             "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"bask\",\"cgroup\":4242"},
+            {1234, 1235, 1000, 4242, "dash",
+             "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"dash\",\"cgroup\":4242"},
+            /* over the NUL */
+            {1234, 1235, 1000, 4242, "bashx",
+             "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"bashx\",\"cgroup\":4242"},
+            /* after the NUL: not shown, whether or not the cache tells them apart */
+            {1234, 1235, 1000, 4242, {'b', 'a', 's', 'h', 0, 0, 0, 0, 0, 0, 'x'}, BASE_TEXT},
+            /* another tid in the same slot (the slot is tid % 8), then in another slot */
+            {1234, 1235 + 8, 1000, 4242, "bash",
+             "\"pid\":1234,\"tid\":1243,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242"},
+            {1234, 1234, 1000, 4242, "bash",
+             "\"pid\":1234,\"tid\":1234,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242"},
+        };
+        struct header_run run = {0};
+        struct pk_event_header h = base_hdr;
+
+        /* An all-zero header first: the empty cache must not pass for it. */
+        add_header(&run, &zero, "\"pid\":0,\"tid\":0,\"uid\":0,\"comm\":\"\",\"cgroup\":0");
+        add_header(&run, &base_hdr, BASE_TEXT);
+        add_header(&run, &base_hdr, BASE_TEXT); /* a hit */
+        h.ts_ns = 99;
+        h.type = 3;
+        h.flags = 7;
+        add_header(&run, &h, BASE_TEXT);
+        /* Each change after base_hdr, so the cache holds base_hdr before it. */
+        for (size_t i = 0; i < PK_COUNT(changes); i++) {
+                h = base_hdr;
+                h.pid = changes[i].pid;
+                h.tid = changes[i].tid;
+                h.uid = changes[i].uid;
+                h.cgroup_id = changes[i].cgroup_id;
+                memcpy(h.comm, changes[i].comm, PK_COMM_LEN);
+                add_header(&run, &h, changes[i].text);
+                add_header(&run, &base_hdr, BASE_TEXT);
+        }
+        expect_header_run(&run, __LINE__);
+}
+
+/* Threads whose tids share a cache slot, and threads in slots of their own, taking turns. */
+static void test_header_cache_slots(void)
+{
+        static const uint32_t tids[] = {1, 9, 1, 2, 17, 2, 9, 1, 2, 3, 3, 1};
+        struct pk_event_header hdrs[PK_COUNT(tids)];
+        struct pk_record records[PK_COUNT(tids)];
+        struct text expected = {0};
+
+        for (size_t i = 0; i < PK_COUNT(tids); i++) {
+                char line[160];
+
+                hdrs[i] = base_hdr;
+                hdrs[i].tid = tids[i];
+                hdrs[i].pid = 100 + tids[i];
+                snprintf(hdrs[i].comm, sizeof(hdrs[i].comm), "t%u", (unsigned)tids[i]);
+                snprintf(line, sizeof(line),
+                         "\"pid\":%u,\"tid\":%u,\"uid\":1000,\"comm\":\"t%u\",\"cgroup\":4242",
+                         (unsigned)(100 + tids[i]), (unsigned)tids[i], (unsigned)tids[i]);
+                add_header_line(&expected, line);
+                records[i] = (struct pk_record){.probe = "p", .event = "e", .hdr = &hdrs[i]};
+        }
+        expect_json(records, PK_COUNT(records), expected.s, __LINE__);
+        free(expected.s);
+}
+
+/*
+ * One header struct, the same pointer on every record, changed between the
+ * writes as a ring buffer reused in place would be: the cache must follow
+ * the bytes, not the address.
+ */
+static void test_header_changed_in_place(void)
+{
+        struct pk_event_header hdr = base_hdr;
+        const struct pk_record rec = {.probe = "p", .event = "e", .hdr = &hdr};
+        char *path = fake_temp_path();
+        struct fake_output out = {0};
+        struct fake_sink sink;
+        struct text expected = {0};
+
+        if (!CHECK(path != NULL) ||
+            !CHECK(fake_sink_open(&pk_json_sink_plugin, NULL, path, &sink) == 0))
+                goto cleanup;
+        CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
+        add_header_line(&expected, BASE_TEXT);
+        hdr.pid = 77;
+        CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
+        add_header_line(&expected,
+                        "\"pid\":77,\"tid\":1235,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242");
+        memcpy(hdr.comm, "zsh\0", 4);
+        CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
+        add_header_line(&expected,
+                        "\"pid\":77,\"tid\":1235,\"uid\":1000,\"comm\":\"zsh\",\"cgroup\":4242");
+        hdr.cgroup_id = 1;
+        CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
+        add_header_line(&expected,
+                        "\"pid\":77,\"tid\":1235,\"uid\":1000,\"comm\":\"zsh\",\"cgroup\":1");
+        hdr.uid = 5;
+        CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
+        add_header_line(&expected,
+                        "\"pid\":77,\"tid\":1235,\"uid\":5,\"comm\":\"zsh\",\"cgroup\":1");
+        hdr = base_hdr;
+        CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
+        add_header_line(&expected, BASE_TEXT);
+        CHECK_INT_EQ(0, fake_sink_close(&sink));
+        if (CHECK_INT_EQ(0, fake_read_file(path, &out)))
+                CHECK_BYTES_EQ_LEN(expected.s, expected.len, out.data, out.len);
+        unlink(path);
+cleanup:
+        free(out.data);
+        free(path);
+        free(expected.s);
+}
 
 /* A comm that needs escaping, or holds bytes that are not UTF-8, through the cache twice. */
 static void test_header_comm_escaped(void)
@@ -261,6 +431,9 @@ static void test_string_worst_growth(void)
 int main(void)
 {
         test_numbers_at_digit_count_boundaries();
+        test_header_cache_each_field();
+        test_header_cache_slots();
+        test_header_changed_in_place();
         test_header_comm_escaped();
         test_string_lengths();
         test_string_worst_growth();
