@@ -44,8 +44,15 @@ struct header_entry {
         char text[HEADER_TEXT_MAX];
 };
 
+/* ts / 10^8, at most 184467440737: its text copied 16 bytes at once. */
+#define TS_HIGH_TEXT 16
+
 struct json_state {
         struct outbuf ob; /* first: sink_output.c takes the state as a struct outbuf */
+        /* ts / 10^8 of the last ts of 10^8 ns or more, and its text (see put_ts()). */
+        uint64_t ts_high; /* 0: none yet */
+        uint32_t ts_high_len;
+        char ts_high_text[TS_HIGH_TEXT];
         struct header_entry headers[HEADER_CACHE_SIZE];
 };
 
@@ -57,6 +64,24 @@ static inline char *put_u64(char *p, uint64_t value)
                 return p + 1;
         }
         return format_u64(p, value);
+}
+
+/*
+ * A ts of 10^8 ns or more is ts / 10^8, the same text for 100 ms worth of
+ * records, then its last 8 digits. p has room for TS_HIGH_TEXT + 8 bytes.
+ */
+static char *put_ts(struct json_state *js, char *p, uint64_t ts)
+{
+        uint64_t high = ts / 100000000u;
+
+        if (high == 0)
+                return put_u64(p, ts);
+        if (high != js->ts_high) {
+                js->ts_high = high;
+                js->ts_high_len = (uint32_t)(format_u64(js->ts_high_text, high) - js->ts_high_text);
+        }
+        memcpy(p, js->ts_high_text, TS_HIGH_TEXT);
+        return format_fixed(p + js->ts_high_len, ts - high * 100000000u, 8);
 }
 
 static bool header_matches(const struct header_entry *e, const struct pk_event_header *hdr)
@@ -152,10 +177,10 @@ static char *put_value(struct outbuf *ob, char *p, enum pk_field_type type,
 static void put_record(struct json_state *js, const struct pk_record *rec)
 {
         struct outbuf *ob = &js->ob;
-        char *p = outbuf_reserve(ob, KEY_MAX + FORMAT_NUMBER_MAX + KEY_MAX);
+        char *p = outbuf_reserve(ob, KEY_MAX + TS_HIGH_TEXT + 8 + KEY_MAX);
 
         PUT_LITERAL(p, "{\"ts\":");
-        p = put_u64(p, rec->ts_ns);
+        p = put_ts(js, p, rec->ts_ns);
         PUT_LITERAL(p, ",\"probe\":");
         p = put_c_string(ob, p, rec->probe);
         p = outbuf_room(ob, p, KEY_MAX);

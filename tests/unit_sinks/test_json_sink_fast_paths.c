@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The json sink's fast paths give the same bytes as the plain ones: numbers
- * at every digit count, the header cache (hit, miss, slots shared, a header
- * changed in place, a comm to escape), and strings on each side of the
- * inline copy's and the escaper's limits.
+ * at every digit count, the text of ts / 10^8 kept from record to record,
+ * the header cache (hit, miss, slots shared, a header changed in place, a
+ * comm to escape), and strings on each side of the inline copy's and the
+ * escaper's limits.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -106,6 +107,61 @@ static void test_numbers_at_digit_count_boundaries(void)
                                       .n_fields = PK_COUNT(fields)};
 
         expect_json(&rec, 1, expected.s, __LINE__);
+        free(expected.s);
+}
+
+/*
+ * ts below 10^8 ns (the sink keeps the text of ts / 10^8), within one such
+ * step, across one, back to an earlier one, and at the ends.
+ */
+static void test_ts_high_digits(void)
+{
+        static const struct {
+                uint64_t ts;
+                const char *text;
+        } cases[] = {
+            {0, "0"},
+            {9, "9"},
+            {99999999, "99999999"},
+            {100000000, "100000000"},
+            {100000001, "100000001"},
+            {100000099, "100000099"},
+            {199999999, "199999999"},
+            {200000000, "200000000"},
+            {99999999, "99999999"},
+            {200000001, "200000001"},
+            {999999999, "999999999"},
+            {1000000000, "1000000000"},
+            {1000000001, "1000000001"},
+            {1000000999, "1000000999"},
+            {1999999999, "1999999999"},
+            {2000000000, "2000000000"},
+            {1999999999, "1999999999"},
+            {5, "5"},
+            {2000000007, "2000000007"},
+            {1000000000000000001ull, "1000000000000000001"},
+            {1000000000100000001ull, "1000000000100000001"},
+            {1795587689123852938ull, "1795587689123852938"},
+            {1795587689000000000ull, "1795587689000000000"},
+            {1795587689999999999ull, "1795587689999999999"},
+            {1795587690000000000ull, "1795587690000000000"},
+            {1795587690000000001ull, "1795587690000000001"},
+            {9999999999999999999ull, "9999999999999999999"},
+            {10000000000000000000ull, "10000000000000000000"},
+            {UINT64_MAX, "18446744073709551615"},
+            {18446744073000000000ull, "18446744073000000000"},
+            {999999999, "999999999"},
+        };
+        struct pk_record records[PK_COUNT(cases)];
+        struct text expected = {0};
+
+        for (size_t i = 0; i < PK_COUNT(cases); i++) {
+                records[i] = (struct pk_record){.probe = "p", .event = "e", .ts_ns = cases[i].ts};
+                text_add_str(&expected, "{\"ts\":");
+                text_add_str(&expected, cases[i].text);
+                text_add_str(&expected, ",\"probe\":\"p\",\"event\":\"e\"}\n");
+        }
+        expect_json(records, PK_COUNT(records), expected.s, __LINE__);
         free(expected.s);
 }
 
@@ -431,6 +487,7 @@ static void test_string_worst_growth(void)
 int main(void)
 {
         test_numbers_at_digit_count_boundaries();
+        test_ts_high_digits();
         test_header_cache_each_field();
         test_header_cache_slots();
         test_header_changed_in_place();
