@@ -91,11 +91,21 @@ def check_call(pk, probe, name, nr, args_prefix, ret, count=None, durations=True
             check_eq(event.get("duration_ns"), 0, f"{probe}: {name} has no duration")
 
 
+def task_identity(pid):
+    """(comm, cgroup v2 id) of a live process: the id is its cgroup directory's inode."""
+    with open(f"/proc/{pid}/comm") as f:
+        comm = f.read().strip()
+    with open(f"/proc/{pid}/cgroup") as f:
+        path = next(line.split("::", 1)[1].strip() for line in f if line.startswith("0::"))
+    return comm, os.stat("/sys/fs/cgroup" + path).st_ino
+
+
 def main():
     child = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
     try:
         read_fd, write_fd = (int(x) for x in child.stdout.readline().split())
+        child_comm, child_cgroup = task_identity(child.pid)
         with Probekit(config(child.pid)) as pk:
             child.stdin.write("go\n")
             child.stdin.flush()
@@ -122,6 +132,11 @@ def main():
         check_eq({e.get("ret") for e in getppid}, {os.getpid()}, f"{probe}: getppid returns")
         check_eq({e.get("pid") for e in pk.select(probe=probe)}, {child.pid},
                  f"{probe}: only the child")
+        # the header the SDK fills from the task: every field, not only pid
+        check_eq({(e.get("tid"), e.get("uid"), e.get("comm"), e.get("cgroup"))
+                  for e in pk.select(probe=probe)},
+                 {(child.pid, os.getuid(), child_comm, child_cgroup)},
+                 f"{probe}: header tid, uid, comm and cgroup are the child's")
 
     for probe in ("raw_selected", "raw_exit_only"):
         selected = {e.get("syscall") for e in pk.select(probe=probe)}

@@ -49,6 +49,29 @@ static __always_inline void pk_count_drop(void)
                 *count += 1; /* per-CPU slot: no atomic needed */
 }
 
+/*
+ * The header's task fields are read straight from the current task_struct
+ * (a BTF pointer, so plain loads the verifier checks) instead of through
+ * bpf_get_current_comm() and friends: on the syscall firehose those three
+ * helper calls were about a fifth of what tracing cost the traced thread.
+ * The values are the same: the uid is the kernel's global one, as
+ * bpf_get_current_uid_gid() reports, and the kernel pads comm with NULs.
+ */
+static __always_inline __u32 pk_task_uid(const struct task_struct *task)
+{
+        return task->cred->uid.val;
+}
+
+static __always_inline __u64 pk_task_cgroup_id(const struct task_struct *task)
+{
+        return task->cgroups->dfl_cgrp->kn->id;
+}
+
+static __always_inline void pk_task_comm(const struct task_struct *task, char *comm)
+{
+        __builtin_memcpy(comm, task->comm, PK_COMM_LEN);
+}
+
 static __always_inline int pk_comm_matches(const char *comm)
 {
 #pragma unroll
@@ -68,20 +91,19 @@ static __always_inline int pk_comm_matches(const char *comm)
  */
 static __always_inline int pk_task_wanted(void)
 {
-        __u64 pid_tgid = bpf_get_current_pid_tgid();
-        __u32 tgid = pid_tgid >> 32;
+        struct task_struct *task = bpf_get_current_task_btf();
+        __u32 tgid = task->tgid;
 
         if (tgid == pk_cfg.self_tgid)
                 return 0;
         if (pk_cfg.filter_pid && tgid != pk_cfg.filter_pid)
                 return 0;
-        if (pk_cfg.filter_uid != PK_ANY_UID &&
-            (__u32)bpf_get_current_uid_gid() != pk_cfg.filter_uid)
+        if (pk_cfg.filter_uid != PK_ANY_UID && pk_task_uid(task) != pk_cfg.filter_uid)
                 return 0;
         if (pk_cfg.filter_comm[0]) {
                 char comm[PK_COMM_LEN];
 
-                bpf_get_current_comm(comm, sizeof(comm));
+                pk_task_comm(task, comm);
                 if (!pk_comm_matches(comm))
                         return 0;
         }
@@ -91,16 +113,16 @@ static __always_inline int pk_task_wanted(void)
 /* Fill the common header from the current task. */
 static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 type)
 {
-        __u64 pid_tgid = bpf_get_current_pid_tgid();
+        struct task_struct *task = bpf_get_current_task_btf();
 
         hdr->ts_ns = bpf_ktime_get_ns();
-        hdr->cgroup_id = bpf_get_current_cgroup_id();
-        hdr->pid = pid_tgid >> 32;
-        hdr->tid = (__u32)pid_tgid;
-        hdr->uid = (__u32)bpf_get_current_uid_gid();
+        hdr->cgroup_id = pk_task_cgroup_id(task);
+        hdr->pid = task->tgid;
+        hdr->tid = task->pid;
+        hdr->uid = pk_task_uid(task);
         hdr->type = type;
         hdr->flags = 0;
-        bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
+        pk_task_comm(task, hdr->comm);
 }
 
 /*
