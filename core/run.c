@@ -12,12 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bpf/libbpf.h>
-
 #include "control.h"
 #include "decode.h"
 #include "log.h"
 #include "probe.h"
+#include "ring_reader.h"
 
 /* epoll_event.data.u32 tags: what became ready */
 enum loop_source {
@@ -58,8 +57,21 @@ int run_deliver(const struct pk_record *rec, void *ctx)
         return 0;
 }
 
-/* libbpf ring_buffer callback: one sample of one probe. */
-static int on_sample(void *ctx, void *data, size_t size)
+static int add_to_epoll(int epoll_fd, int fd, enum loop_source tag)
+{
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = tag};
+
+        return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+/* One ring buffer map of a probe instance. */
+struct ring_source {
+        struct ring_reader reader;
+        struct pk_instance *inst;
+};
+
+/* ring_reader callback: one sample of one probe. */
+static int on_sample(void *ctx, const void *data, uint32_t size)
 {
         struct pk_instance *inst = ctx;
         struct pk_record rec;
@@ -75,17 +87,24 @@ static int on_sample(void *ctx, void *data, size_t size)
 static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
 {
         struct run *run = ctx;
+        struct ring_source *grown;
+        int rc;
 
-        if (!run->rings) {
-                run->rings = ring_buffer__new(map_fd, on_sample, inst, NULL);
-                if (!run->rings) {
-                        int rc = -errno;
-
-                        return rc ? rc : -ENOMEM;
-                }
-                return 0;
+        grown = realloc(run->rings, (run->n_rings + 1) * sizeof(*grown));
+        if (!grown)
+                return -ENOMEM;
+        run->rings = grown;
+        rc = ring_reader_open(&grown[run->n_rings].reader, map_fd);
+        if (rc)
+                return rc;
+        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS);
+        if (rc) {
+                ring_reader_close(&grown[run->n_rings].reader);
+                return rc;
         }
-        return ring_buffer__add(run->rings, map_fd, on_sample, inst);
+        grown[run->n_rings].inst = inst;
+        run->n_rings++;
+        return 0;
 }
 
 static int open_sink(struct pk_instance *sink)
@@ -146,13 +165,6 @@ static int split_plan(struct run *run, struct plan *plan)
                         instance_from_spec(&run->probes[run->n_probes++], spec);
         }
         return 0;
-}
-
-static int add_to_epoll(int epoll_fd, int fd, enum loop_source tag)
-{
-        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = tag};
-
-        return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
 static int setup_fds(struct run *run)
@@ -231,11 +243,6 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                 if (probe_start(inst, &env))
                         failed++;
         }
-        if (run->rings) {
-                rc = add_to_epoll(run->epoll_fd, ring_buffer__epoll_fd(run->rings), SOURCE_RINGS);
-                if (rc)
-                        return rc;
-        }
         if (opts->control_socket && *opts->control_socket) {
                 run->control_fd = control_listen(opts->control_socket);
                 if (run->control_fd >= 0)
@@ -253,10 +260,18 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
         return 0;
 }
 
+/*
+ * Deliver what the rings hold, at most about one ring's worth each, so a
+ * producer faster than the sinks cannot keep the loop from its timer,
+ * signals and control socket (the ring stays ready, epoll returns at once).
+ */
 static void consume_rings(struct run *run)
 {
-        if (run->rings)
-                ring_buffer__consume(run->rings);
+        for (size_t i = 0; i < run->n_rings; i++) {
+                struct ring_source *src = &run->rings[i];
+
+                ring_reader_drain(&src->reader, src->reader.mask + 1, on_sample, src->inst);
+        }
 }
 
 static void check_drops(struct run *run)
@@ -388,8 +403,11 @@ void run_teardown(struct run *run)
                                 inst->plugin->desc.probe->tick(inst->plugin_state);
                 }
         }
-        ring_buffer__free(run->rings);
+        for (size_t i = 0; i < run->n_rings; i++)
+                ring_reader_close(&run->rings[i].reader);
+        free(run->rings);
         run->rings = NULL;
+        run->n_rings = 0;
         for (size_t i = 0; i < run->n_probes; i++) {
                 struct pk_instance *inst = &run->probes[i];
 

@@ -13,7 +13,7 @@
 #include "instance.h"
 #include "plan.h"
 
-struct ring_buffer;
+struct ring_source;
 
 struct run_options {
         int64_t flush_interval_ms;
@@ -28,7 +28,8 @@ struct run {
         size_t n_probes;
         struct pk_instance *sinks;
         size_t n_sinks;
-        struct ring_buffer *rings;
+        struct ring_source *rings; /* every probe's ring buffers */
+        size_t n_rings;
         struct run_options opts;
         uint64_t started_ns; /* CLOCK_MONOTONIC */
         int epoll_fd;
