@@ -35,10 +35,10 @@ static const struct pk_option options[] = {
              "kernel keeps about 100 bytes for each"},
     {.key = "durations",
      .type = PK_OPT_BOOL,
-     .default_value = "true",
-     .help = "mode = events: pair each call's entry with its return for duration_ns; false "
-             "runs one program, at the return only, about half the cost per call, with "
-             "duration_ns 0 and the arguments as the registers hold them at the return"},
+     .default_value = "false",
+     .help = "mode = events: also hook each call's entry, for duration_ns and the arguments "
+             "as passed; a second program per syscall, about twice the cost per call. "
+             "false: one program at the return, duration_ns 0"},
     {.key = "syscalls",
      .type = PK_OPT_LIST,
      .max = 32,
