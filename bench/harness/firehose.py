@@ -34,12 +34,11 @@ def variants(ctx):
     found.append(("untraced", None, None))
     found.append(("floor", lambda pid, out: Floor(ctx.tool("bench-floor"), pid, out), None))
     if ctx.probekit:
-        # durations = false: one hook at the return, like bpftrace's one at the entry
+        # the default hooks the return only, as bpftrace's script hooks the entry only;
+        # durations = true adds the entry hook for duration_ns
         for label, sink, extra in (("probekit json>file", "file", ""),
                                    ("probekit json>/dev/null", "null", ""),
-                                   ("probekit 1-hook json>file", "file", "durations = false\n"),
-                                   ("probekit 1-hook json>/dev/null", "null",
-                                    "durations = false\n")):
+                                   ("probekit durations json>file", "file", "durations = true\n")):
             def make(pid, out, sink=sink, extra=extra):
                 target = out if sink == "file" else "/dev/null"
                 return Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid) + extra, target,
