@@ -10,6 +10,10 @@
  * mode = counts: sys_exit alone counts per (process, syscall) in a hash map
  * that user space reads and empties every interval.
  *
+ * The programs are BTF-typed raw tracepoints (tp_btf): the same hook and cost
+ * as raw_tp, but pt_regs is a typed pointer, so the arguments are plain loads
+ * instead of a bpf_probe_read_kernel() call per syscall.
+ *
  * This is the busiest path probekit has: every check that can end it early
  * comes first, and nothing but the sample is written per call.
  */
@@ -46,21 +50,15 @@ struct {
         __type(value, __u64);
 } count_misses SEC(".maps");
 
-/* The syscall argument registers, r10 to di, and orig_ax (the syscall
- * number), as one read from pt_regs. */
-struct syscall_regs {
-        __u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax;
-};
-
 /* The six arguments in the order of the syscall ABI: di, si, dx, r10, r8, r9. */
-static __always_inline void copy_args(__u64 *args, const struct syscall_regs *r)
+static __always_inline void copy_args(__u64 *args, const struct pt_regs *regs)
 {
-        args[0] = r->di;
-        args[1] = r->si;
-        args[2] = r->dx;
-        args[3] = r->r10;
-        args[4] = r->r8;
-        args[5] = r->r9;
+        args[0] = regs->di;
+        args[1] = regs->si;
+        args[2] = regs->dx;
+        args[3] = regs->r10;
+        args[4] = regs->r8;
+        args[5] = regs->r9;
 }
 
 static __always_inline int syscall_selected(__u64 nr)
@@ -72,13 +70,10 @@ static __always_inline int syscall_selected(__u64 nr)
         return (syscall_set[nr / 64] >> (nr % 64)) & 1;
 }
 
-SEC("raw_tp/sys_enter")
-int syscall_enter(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(syscall_enter, struct pt_regs *regs, long nr)
 {
-        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-        __u64 nr = ctx->args[1];
         struct raw_tp_pending_call *call;
-        struct syscall_regs r;
 
         if (!syscall_selected(nr) || !pk_task_wanted())
                 return 0;
@@ -86,16 +81,14 @@ int syscall_enter(struct bpf_raw_tracepoint_args *ctx)
                                     BPF_LOCAL_STORAGE_GET_F_CREATE);
         if (!call)
                 return 0;
-        if (bpf_probe_read_kernel(&r, sizeof(r), &regs->r10))
-                return 0;
         call->nr = nr;
-        copy_args(call->args, &r);
+        copy_args(call->args, regs);
         call->start_ns = bpf_ktime_get_ns();
         return 0;
 }
 
-SEC("raw_tp/sys_exit")
-int syscall_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(syscall_exit, struct pt_regs *regs, long ret)
 {
         struct raw_tp_syscall_event *event;
         struct raw_tp_pending_call *call;
@@ -116,7 +109,7 @@ int syscall_exit(struct bpf_raw_tracepoint_args *ctx)
         event->nr = call->nr;
         event->pad = 0;
         __builtin_memcpy(event->args, call->args, sizeof(event->args));
-        event->ret = (__s64)ctx->args[1];
+        event->ret = ret;
         event->duration_ns = event->hdr.ts_ns - call->start_ns;
         call->start_ns = 0;
         pk_submit(event);
@@ -128,25 +121,25 @@ int syscall_exit(struct bpf_raw_tracepoint_args *ctx)
  * return, pt_regs still hold the arguments (the kernel saved them on entry
  * and only a few calls, execve among them, rewrite them).
  */
-SEC("raw_tp/sys_exit")
-int syscall_exit_only(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(syscall_exit_only, struct pt_regs *regs, long ret)
 {
-        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
         struct raw_tp_syscall_event *event;
-        struct syscall_regs r;
+        __u64 nr;
 
         if (!pk_task_wanted())
                 return 0;
-        if (bpf_probe_read_kernel(&r, sizeof(r), &regs->r10) || !syscall_selected(r.orig_ax))
+        nr = regs->orig_ax;
+        if (!syscall_selected(nr))
                 return 0;
         event = pk_reserve(sizeof(*event));
         if (!event)
                 return 0;
         pk_fill_header(&event->hdr, RAW_TP_EVENT_SYSCALL);
-        event->nr = r.orig_ax;
+        event->nr = nr;
         event->pad = 0;
-        copy_args(event->args, &r);
-        event->ret = (__s64)ctx->args[1];
+        copy_args(event->args, regs);
+        event->ret = ret;
         event->duration_ns = 0;
         pk_submit(event);
         return 0;
@@ -184,18 +177,17 @@ static __always_inline void count_new_entry(struct raw_tp_count_key *key, long r
                 __sync_fetch_and_add(&found->errors, 1);
 }
 
-SEC("raw_tp/sys_exit")
-int syscall_count(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(syscall_count, struct pt_regs *regs, long ret)
 {
-        struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-        long ret = (long)ctx->args[1];
         struct raw_tp_count_key key;
         struct raw_tp_count_value *value;
         __u64 nr;
 
         if (!pk_task_wanted())
                 return 0;
-        if (bpf_probe_read_kernel(&nr, sizeof(nr), &regs->orig_ax) || !syscall_selected(nr))
+        nr = regs->orig_ax;
+        if (!syscall_selected(nr))
                 return 0;
         key.pid = bpf_get_current_pid_tgid() >> 32;
         key.nr = nr;
