@@ -28,6 +28,14 @@
 const volatile bool syscall_set_enabled = false;
 const volatile __u64 syscall_set[RAW_TP_MAX_SYSCALLS / 64] = {};
 
+/*
+ * bpf_task_storage_get() with the task as void *, like the SDK's
+ * pk_current_task(): naming struct task_struct would put its whole BTF type
+ * graph into this object (see probekit.bpf.h).
+ */
+static void *(*const task_storage_get)(void *map, void *task, void *value,
+                                       __u64 flags) = (void *)BPF_FUNC_task_storage_get;
+
 struct {
         __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
         __uint(map_flags, BPF_F_NO_PREALLOC);
@@ -77,8 +85,8 @@ int BPF_PROG(syscall_enter, struct pt_regs *regs, long nr)
 
         if (!syscall_selected(nr) || !pk_task_wanted())
                 return 0;
-        call = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0,
-                                    BPF_LOCAL_STORAGE_GET_F_CREATE);
+        call =
+            task_storage_get(&pending_calls, pk_current_task(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
         if (!call)
                 return 0;
         call->nr = nr;
@@ -97,7 +105,7 @@ int BPF_PROG(syscall_exit, struct pt_regs *regs, long ret)
          * Only threads sys_enter chose (never probekit's own) have storage, so
          * this lookup is the filter: it finds nothing for every other thread.
          */
-        call = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0, 0);
+        call = task_storage_get(&pending_calls, pk_current_task(), 0, 0);
         if (!call || !call->start_ns)
                 return 0;
         event = pk_reserve(sizeof(*event));

@@ -56,18 +56,57 @@ static __always_inline void pk_count_drop(void)
  * helper calls were about a fifth of what tracing cost the traced thread.
  * The values are the same: the uid is the kernel's global one, as
  * bpf_get_current_uid_gid() reports, and the kernel pads comm with NULs.
+ *
+ * The loads go through minimal CO-RE "flavors" of the kernel's types: libbpf
+ * matches task_struct___pk to task_struct by name (it ignores the ___ suffix)
+ * and relocates each field. Using vmlinux.h's own struct task_struct, even
+ * only as a helper's return type, would put its whole type graph (about
+ * 600 KB of BTF) into every plugin's object, and libbpf keeps that parsed in
+ * memory while the probe runs.
  */
-static __always_inline __u32 pk_task_uid(const struct task_struct *task)
+struct kernfs_node___pk {
+        __u64 id;
+} __attribute__((preserve_access_index));
+
+struct cgroup___pk {
+        struct kernfs_node___pk *kn;
+} __attribute__((preserve_access_index));
+
+struct css_set___pk {
+        struct cgroup___pk *dfl_cgrp;
+} __attribute__((preserve_access_index));
+
+struct cred___pk {
+        struct {
+                __u32 val;
+        } uid;
+} __attribute__((preserve_access_index));
+
+struct task_struct___pk {
+        int pid;
+        int tgid;
+        const struct cred___pk *cred;
+        struct css_set___pk *cgroups;
+        char comm[PK_COMM_LEN];
+} __attribute__((preserve_access_index));
+
+/*
+ * bpf_get_current_task_btf() declared as returning void *: the verifier types
+ * the result from the kernel's helper, and the object carries no task_struct.
+ */
+static void *(*const pk_current_task)(void) = (void *)BPF_FUNC_get_current_task_btf;
+
+static __always_inline __u32 pk_task_uid(const struct task_struct___pk *task)
 {
         return task->cred->uid.val;
 }
 
-static __always_inline __u64 pk_task_cgroup_id(const struct task_struct *task)
+static __always_inline __u64 pk_task_cgroup_id(const struct task_struct___pk *task)
 {
         return task->cgroups->dfl_cgrp->kn->id;
 }
 
-static __always_inline void pk_task_comm(const struct task_struct *task, char *comm)
+static __always_inline void pk_task_comm(const struct task_struct___pk *task, char *comm)
 {
         __builtin_memcpy(comm, task->comm, PK_COMM_LEN);
 }
@@ -91,7 +130,7 @@ static __always_inline int pk_comm_matches(const char *comm)
  */
 static __always_inline int pk_task_wanted(void)
 {
-        struct task_struct *task = bpf_get_current_task_btf();
+        struct task_struct___pk *task = pk_current_task();
         __u32 tgid = task->tgid;
 
         if (tgid == pk_cfg.self_tgid)
@@ -113,7 +152,7 @@ static __always_inline int pk_task_wanted(void)
 /* Fill the common header from the current task. */
 static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 type)
 {
-        struct task_struct *task = bpf_get_current_task_btf();
+        struct task_struct___pk *task = pk_current_task();
 
         hdr->ts_ns = bpf_ktime_get_ns();
         hdr->cgroup_id = pk_task_cgroup_id(task);
