@@ -21,6 +21,32 @@ const volatile bool failed_only = false;
 /* A #define in the kernel, so not in vmlinux.h; unchanged since 2.6. */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
+/*
+ * The kernel fields read here, as CO-RE flavors that libbpf matches by name
+ * (the ___tp_exec suffix is ignored): the kernel's own task_struct would put
+ * its whole BTF type graph, about 600 KB, into this object.
+ */
+struct signal_struct___tp_exec {
+        struct {
+                int counter;
+        } live;
+        unsigned int flags;
+        int group_exit_code;
+} __attribute__((preserve_access_index));
+
+struct task_struct___tp_exec {
+        int tgid;
+        int exit_code;
+        __u64 start_time;
+        struct task_struct___tp_exec *real_parent;
+        struct task_struct___tp_exec *group_leader;
+        struct signal_struct___tp_exec *signal;
+} __attribute__((preserve_access_index));
+
+struct linux_binprm___tp_exec {
+        const char *filename;
+} __attribute__((preserve_access_index));
+
 /* An exec sample is too big for the BPF stack: it is built here. */
 struct {
         __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -30,7 +56,8 @@ struct {
 } exec_scratch SEC(".maps");
 
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tp_exec_on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+int BPF_PROG(tp_exec_on_exec, struct task_struct___tp_exec *task, pid_t old_pid,
+             struct linux_binprm___tp_exec *bprm)
 {
         __u32 zero = 0;
         struct exec_event *event;
@@ -56,9 +83,9 @@ int BPF_PROG(tp_exec_on_exec, struct task_struct *task, pid_t old_pid, struct li
  * The status wait() reports: a group exit (exit_group(), a fatal signal)
  * stores it for the whole process, otherwise it is this thread's own.
  */
-static __always_inline __u32 process_wait_status(struct task_struct *task)
+static __always_inline __u32 process_wait_status(struct task_struct___tp_exec *task)
 {
-        struct signal_struct *signal = BPF_CORE_READ(task, signal);
+        struct signal_struct___tp_exec *signal = BPF_CORE_READ(task, signal);
 
         if (BPF_CORE_READ(signal, flags) & SIGNAL_GROUP_EXIT)
                 return BPF_CORE_READ(signal, group_exit_code);
@@ -66,7 +93,7 @@ static __always_inline __u32 process_wait_status(struct task_struct *task)
 }
 
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(tp_exec_on_exit, struct task_struct *task)
+int BPF_PROG(tp_exec_on_exit, struct task_struct___tp_exec *task)
 {
         struct exit_event *event;
         __u32 status;
