@@ -106,9 +106,14 @@ static __always_inline __u64 pk_task_cgroup_id(const struct task_struct___pk *ta
         return task->cgroups->dfl_cgrp->kn->id;
 }
 
+/* comm must be 8-byte aligned: two 8-byte copies, not sixteen byte ones. */
 static __always_inline void pk_task_comm(const struct task_struct___pk *task, char *comm)
 {
-        __builtin_memcpy(comm, task->comm, PK_COMM_LEN);
+        const __u64 *from = (const __u64 *)task->comm;
+        __u64 *to = (__u64 *)comm;
+
+        to[0] = from[0];
+        to[1] = from[1];
 }
 
 static __always_inline int pk_comm_matches(const char *comm)
@@ -140,7 +145,7 @@ static __always_inline int pk_task_wanted(void)
         if (pk_cfg.filter_uid != PK_ANY_UID && pk_task_uid(task) != pk_cfg.filter_uid)
                 return 0;
         if (pk_cfg.filter_comm[0]) {
-                char comm[PK_COMM_LEN];
+                char comm[PK_COMM_LEN] __attribute__((aligned(8)));
 
                 pk_task_comm(task, comm);
                 if (!pk_comm_matches(comm))
