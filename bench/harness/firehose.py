@@ -5,6 +5,7 @@ plugin (events mode, JSON to a file and to /dev/null) and under bpftrace.
 """
 import os
 import subprocess
+import time
 
 from counting import count_bytes, remove
 from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
@@ -92,7 +93,32 @@ def one_run(ctx, label, make, needle, run_dir):
         remove(output)
 
 
+def file_write_cost(directory, size=256 << 20, chunk=256 << 10):
+    """ns per KiB that write() takes into new pages of a file in `directory`,
+    then into the same pages again. The JSON-to-file rows pay the first on
+    every page: on a VM whose balloon reports free pages to the host, a new
+    tmpfs page is a host page fault."""
+    path = os.path.join(directory, "write-cost.tmp")
+    block = b"x" * chunk
+    costs = []
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            for _ in range(2):
+                os.lseek(fd, 0, os.SEEK_SET)
+                start = time.perf_counter_ns()
+                for _ in range(size // chunk):
+                    os.write(fd, block)
+                costs.append((time.perf_counter_ns() - start) / (size / 1024))
+        finally:
+            os.close(fd)
+    finally:
+        remove(path)
+    return {"new_pages_ns_per_kib": costs[0], "same_pages_ns_per_kib": costs[1]}
+
+
 def run(ctx):
+    write_cost = file_write_cost(ctx.run_dir("firehose-write-cost"))
     results = ctx.repeat("firehose", variants(ctx),
                          lambda variant, run_dir: one_run(ctx, *variant, run_dir))
     summary = {label: summarize(rows) for label, rows in results.items()}
@@ -101,6 +127,7 @@ def run(ctx):
         summary[label]["x_floor"] = paired_ratio(rows, results.get("floor"), "rate")
         summary[label]["x_bpftrace_delivered"] = paired_ratio(
             rows, results.get(BPFTRACE_LABEL), "delivered_rate")
+    summary["_file_write_cost"] = write_cost
     return summary
 
 
