@@ -13,6 +13,7 @@ from stats import median, paired_ratio
 from tracers import Bpftrace, Floor, Probekit
 
 GETPPID_NR = 110  # x86_64
+JSON_LINE_BYTES = 289  # one of raw_tp's firehose events as a JSON line
 PROBEKIT_NEEDLE = b'"syscall":"getppid"'
 BPFTRACE_NEEDLE = f" nr={GETPPID_NR} ".encode()
 
@@ -93,11 +94,13 @@ def one_run(ctx, label, make, needle, run_dir):
         remove(output)
 
 
-def file_write_cost(directory, size=256 << 20, chunk=256 << 10):
+def file_write_cost(directory, size, chunk=256 << 10):
     """ns per KiB that write() takes into new pages of a file in `directory`,
     then into the same pages again. The JSON-to-file rows pay the first on
     every page: on a VM whose balloon reports free pages to the host, a new
-    tmpfs page is a host page fault."""
+    tmpfs page is a host page fault, and the cost grows with the volume, so
+    `size` should be about what one run writes."""
+    size = max(chunk, size // chunk * chunk)
     path = os.path.join(directory, "write-cost.tmp")
     block = b"x" * chunk
     costs = []
@@ -114,11 +117,14 @@ def file_write_cost(directory, size=256 << 20, chunk=256 << 10):
             os.close(fd)
     finally:
         remove(path)
-    return {"new_pages_ns_per_kib": costs[0], "same_pages_ns_per_kib": costs[1]}
+    return {"new_pages_ns_per_kib": costs[0], "same_pages_ns_per_kib": costs[1],
+            "mib": size >> 20}
 
 
 def run(ctx):
-    write_cost = file_write_cost(ctx.run_dir("firehose-write-cost"))
+    # what probekit's file runs write, up to 2 GiB (about 3 s on a slow VM)
+    write_cost = file_write_cost(ctx.run_dir("firehose-write-cost"),
+                                 min(ctx.calls * JSON_LINE_BYTES, 2 << 30))
     results = ctx.repeat("firehose", variants(ctx),
                          lambda variant, run_dir: one_run(ctx, *variant, run_dir))
     summary = {label: summarize(rows) for label, rows in results.items()}

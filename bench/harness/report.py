@@ -37,10 +37,12 @@ def firehose_table(res):
                   "tracer CPU ns/event"], rows)
     cost = res.get("_file_write_cost")
     if cost:
-        text += ("\n\nwrite() into the work directory, 256 MiB in 256 KiB writes: "
-                 f"{fmt(cost['new_pages_ns_per_kib'], '{:.0f}')} ns/KiB into new pages, "
+        per_line = cost["new_pages_ns_per_kib"] * 289 / 1024
+        text += (f"\n\nwrite() into the work directory, {cost.get('mib', '?')} MiB in 256 KiB "
+                 f"writes: {fmt(cost['new_pages_ns_per_kib'], '{:.0f}')} ns/KiB into new pages "
+                 f"({fmt(per_line, '{:.0f}')} ns per 289-byte JSON line), "
                  f"{fmt(cost['same_pages_ns_per_kib'], '{:.0f}')} ns/KiB into the same pages "
-                 "again (a 289-byte JSON line is 0.28 KiB).")
+                 "again.")
     return text
 
 
