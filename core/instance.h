@@ -22,8 +22,6 @@ enum instance_state {
         INSTANCE_DETACHED,
 };
 
-struct ring_source; /* ring buffers registered for this instance (loop.c) */
-
 struct pk_instance {
         char *name;
         const struct plugin_handle *plugin;
