@@ -184,15 +184,32 @@ static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 ty
 /*
  * The wakeup policy: a consumer woken for every sample costs the traced task
  * more than everything else together (../docs/benchmarks.md). Unless the
- * instance asked for per-event wakeups, wake the consumer only once enough
- * data is waiting; the core drains the ring on a short timer so a lone sample
- * still arrives promptly.
+ * instance asked for per-event wakeups, wake the consumer once, as the
+ * waiting data passes the threshold (the samples that land in the next
+ * PK_WAKEUP_WINDOW bytes each ask, in case another CPU's sample jumped the
+ * mark); the core drains the ring on a short timer so a lone sample still
+ * arrives promptly. While the consumer drains, later samples do not wake it
+ * again: each forced wakeup is an interrupt on the traced task's CPU.
+ *
+ * Past half the ring every sample forces a wakeup. The consumer is falling
+ * behind then, and those interrupts slow the traced task toward the
+ * consumer's pace before the ring fills and samples are dropped.
  */
+#ifndef PK_WAKEUP_WINDOW
+#define PK_WAKEUP_WINDOW 2048
+#endif
+
 static __always_inline __u64 pk_wakeup_flags(void)
 {
+        __u64 avail;
+
         if (!pk_cfg.wakeup_bytes)
                 return 0;
-        if (bpf_ringbuf_query(&pk_events, BPF_RB_AVAIL_DATA) >= pk_cfg.wakeup_bytes)
+        avail = bpf_ringbuf_query(&pk_events, BPF_RB_AVAIL_DATA);
+        if (avail < pk_cfg.wakeup_bytes)
+                return BPF_RB_NO_WAKEUP;
+        if (avail < pk_cfg.wakeup_bytes + PK_WAKEUP_WINDOW ||
+            avail >= bpf_ringbuf_query(&pk_events, BPF_RB_RING_SIZE) / 2)
                 return BPF_RB_FORCE_WAKEUP;
         return BPF_RB_NO_WAKEUP;
 }
