@@ -23,6 +23,7 @@ BPFTRACE_SCRIPT = ("tracepoint:raw_syscalls:sys_enter /pid == {pid}/ {{ "
                    "comm, cgroup, args->id, args->args[0], args->args[1], args->args[2]); }}")
 
 BPFTRACE_LABEL = "bpftrace printf>file"
+REUSED_LABEL = "probekit json>file, reused pages"
 
 PROBEKIT_CONFIG = """[raw_tp]
 mode = events
@@ -36,16 +37,22 @@ def variants(ctx):
     found.append(("untraced", None, None))
     found.append(("floor", lambda pid, out: Floor(ctx.tool("bench-floor"), pid, out), None))
     if ctx.probekit:
+        # The first two write one path: the first run leaves its file, and the
+        # second truncates it on open, so it writes into pages the kernel has
+        # just freed instead of new ones (see file_write_cost()).
+        shared = os.path.join(ctx.run_dir("firehose-shared-file"), "events.out")
         # the default hooks the return only, as bpftrace's script hooks the entry only;
         # durations = true adds the entry hook for duration_ns
-        for label, sink, extra in (("probekit json>file", "file", ""),
-                                   ("probekit json>/dev/null", "null", ""),
-                                   ("probekit durations json>file", "file", "durations = true\n")):
+        for label, sink, extra, files in (
+                ("probekit json>file", "file", "", {"path": shared, "keep": True}),
+                (REUSED_LABEL, "file", "", {"path": shared, "reuse": True}),
+                ("probekit json>/dev/null", "null", "", None),
+                ("probekit durations json>file", "file", "durations = true\n", None)):
             def make(pid, out, sink=sink, extra=extra):
                 target = out if sink == "file" else "/dev/null"
                 return Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid) + extra, target,
                                 os.path.dirname(out))
-            found.append((label, make, PROBEKIT_NEEDLE))
+            found.append((label, make, PROBEKIT_NEEDLE, files))
     if ctx.have("bpftrace"):
         found.append((BPFTRACE_LABEL,
                       lambda pid, out: Bpftrace(BPFTRACE_SCRIPT.format(pid=pid), out),
@@ -53,10 +60,15 @@ def variants(ctx):
     return found
 
 
-def one_run(ctx, label, make, needle, run_dir):
+def one_run(ctx, label, make, needle, run_dir, files=None):
+    """One run of one variant. `files`, when given: the output path, and whether
+    to leave the file for the next variant (keep) or write over the previous
+    one's (reuse) instead of starting from no file."""
     calls = ctx.calls // ctx.bpftrace_divisor if label.startswith("bpftrace") else ctx.calls
-    output = os.path.join(run_dir, "events.out")
-    remove(output)
+    files = files or {}
+    output = files.get("path") or os.path.join(run_dir, "events.out")
+    if not files.get("reuse"):
+        remove(output)
     load = Child([ctx.tool("getppid_load"), str(calls)], stdin=subprocess.PIPE,
                  stdout=subprocess.PIPE, name="getppid_load")
     tracer = None
@@ -91,7 +103,8 @@ def one_run(ctx, label, make, needle, run_dir):
         return row
     finally:
         kill_leftovers(load, tracer and tracer.child)
-        remove(output)
+        if not files.get("keep"):
+            remove(output)
 
 
 def file_write_cost(directory, size, chunk=256 << 10):
@@ -126,7 +139,8 @@ def run(ctx):
     write_cost = file_write_cost(ctx.run_dir("firehose-write-cost"),
                                  min(ctx.calls * JSON_LINE_BYTES, 2 << 30))
     results = ctx.repeat("firehose", variants(ctx),
-                         lambda variant, run_dir: one_run(ctx, *variant, run_dir))
+                         lambda variant, run_dir: one_run(ctx, *variant[:3], run_dir,
+                                                           *variant[3:]))
     summary = {label: summarize(rows) for label, rows in results.items()}
     for label, rows in results.items():
         summary[label]["x_untraced"] = paired_ratio(rows, results.get("untraced"), "rate")

@@ -105,6 +105,12 @@ def targets(results):
         times = pk_file.get("x_bpftrace_delivered")
         rows.append(("firehose: delivered rate ≥ 10 × bpftrace",
                      f"{fmt(times, '{:.1f}')}×", "1×", None if times is None else times >= 10))
+        reused = _find(fh, "probekit json>file, reused pages")
+        if reused:
+            share = reused.get("x_floor")
+            rows.append(("firehose, JSON to a file of reused pages: load rate ≥ 0.60 × floor",
+                         fmt(share), f"bpftrace {fmt(peer)}",
+                         None if share is None else share >= 0.60))
         if pk_null:
             share = pk_null.get("x_floor")
             rows.append(("firehose, JSON to /dev/null: load rate ≥ 0.60 × floor", fmt(share),
