@@ -78,6 +78,15 @@ static __always_inline int syscall_selected(__u64 nr)
         return (syscall_set[nr / 64] >> (nr % 64)) & 1;
 }
 
+/* At sys_exit: whether this task and its syscall are traced; sets nr. */
+static __always_inline int exit_wanted(const struct pt_regs *regs, __u64 *nr)
+{
+        if (!pk_task_wanted())
+                return 0;
+        *nr = regs->orig_ax;
+        return syscall_selected(*nr);
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(syscall_enter, struct pt_regs *regs, long nr)
 {
@@ -135,10 +144,7 @@ int BPF_PROG(syscall_exit_only, struct pt_regs *regs, long ret)
         struct raw_tp_syscall_event *event;
         __u64 nr;
 
-        if (!pk_task_wanted())
-                return 0;
-        nr = regs->orig_ax;
-        if (!syscall_selected(nr))
+        if (!exit_wanted(regs, &nr))
                 return 0;
         event = pk_reserve(sizeof(*event));
         if (!event)
@@ -164,14 +170,15 @@ static __always_inline void count_miss(void)
 
 static __always_inline void count_new_entry(struct raw_tp_count_key *key, long ret)
 {
+        struct task_struct___pk *task = pk_current_task();
         struct raw_tp_count_value *found;
         struct raw_tp_count_value value = {
             .count = 1,
             .errors = ret < 0,
-            .uid = (__u32)bpf_get_current_uid_gid(),
+            .uid = pk_task_uid(task),
         };
 
-        bpf_get_current_comm(value.comm, sizeof(value.comm));
+        pk_task_comm(task, value.comm);
         /* Another CPU may have made it meanwhile: then add to that one. */
         if (bpf_map_update_elem(&syscall_counts, key, &value, BPF_NOEXIST) == 0)
                 return;
@@ -192,10 +199,7 @@ int BPF_PROG(syscall_count, struct pt_regs *regs, long ret)
         struct raw_tp_count_value *value;
         __u64 nr;
 
-        if (!pk_task_wanted())
-                return 0;
-        nr = regs->orig_ax;
-        if (!syscall_selected(nr))
+        if (!exit_wanted(regs, &nr))
                 return 0;
         key.pid = bpf_get_current_pid_tgid() >> 32;
         key.nr = nr;
