@@ -75,11 +75,6 @@ void ring_reader_close(struct ring_reader *r)
         memset(r, 0, sizeof(*r));
 }
 
-int ring_reader_has_data(const struct ring_reader *r)
-{
-        return load_acquire_u64(r->producer_pos) != *r->consumer_pos;
-}
-
 long ring_reader_drain(struct ring_reader *r, uint64_t budget, ring_sample_fn fn, void *ctx)
 {
         uint64_t cons = *r->consumer_pos, published = cons, start = cons;

@@ -29,9 +29,6 @@ struct ring_reader {
 int ring_reader_open(struct ring_reader *r, int map_fd);
 void ring_reader_close(struct ring_reader *r);
 
-/* Whether samples are waiting (cheap: two loads). */
-int ring_reader_has_data(const struct ring_reader *r);
-
 /*
  * Hand every sample committed so far, up to about `budget` bytes, to fn.
  * Returns the number of samples handed over, or the callback's -errno when
