@@ -125,8 +125,10 @@ int decode_sample(struct pk_instance *inst, const void *sample, size_t size, str
         max = type->max_size ? type->max_size : type->min_size;
         if (size < type->min_size || size > max || (type->flags & PK_EVENT_EMITTED))
                 return -EINVAL;
+        rec->absent = 0;
+        rec->flags = 0;
         if (type->decode)
-                rc = type->decode(inst->plugin_state, sample, size, inst->values);
+                rc = type->decode(inst->plugin_state, sample, size, inst->values, &rec->absent);
         else
                 rc = decode_declared_fields(type, sample, size, inst->values);
         if (rc)

@@ -26,6 +26,16 @@ const char *field_type_name(enum pk_field_type type)
                 return "string";
         case PK_FIELD_U64_ARRAY:
                 return "u64[]";
+        case PK_FIELD_STR_ARRAY:
+                return "string[]";
+        case PK_FIELD_IPV4:
+                return "ipv4";
+        case PK_FIELD_IPV6:
+                return "ipv6";
+        case PK_FIELD_S8:
+                return "s8";
+        case PK_FIELD_S16:
+                return "s16";
         }
         return "?";
 }

@@ -10,7 +10,7 @@
 
 #include "decode.h"
 
-#define REQUIRED_DESC_SIZE (offsetof(struct pk_plugin, sink) + sizeof(void *))
+#define REQUIRED_DESC_SIZE (offsetof(struct pk_plugin, validate) + sizeof(void *))
 
 static bool name_is_valid(const char *name)
 {

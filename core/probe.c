@@ -66,6 +66,8 @@ static int write_core_config(struct pk_instance *inst, struct bpf_object *obj, c
         cfg.filter_pid = (uint32_t)option_set_get(&inst->opts, "pid")->i;
         cfg.filter_uid = (uint32_t)option_set_get(&inst->opts, "uid")->i;
         cfg.wakeup_bytes = wakeup_threshold(inst, ring_size);
+        cfg.filter_auid = PK_ANY_UID;
+        cfg.filter_session = PK_ANY_UID;
         if (comm)
                 strncpy(cfg.filter_comm, comm, sizeof(cfg.filter_comm) - 1);
         if (ring) {

@@ -76,12 +76,13 @@ static const struct pk_field syscall_fields[SC_FIELDS] = {
 };
 
 static int decode_syscall(void *plugin_state, const void *sample, size_t size,
-                          union pk_value *values)
+                          union pk_value *values, uint64_t *absent)
 {
         const struct raw_tp_syscall_event *event = sample;
         const char *name = raw_tp_syscall_name(event->nr);
 
         (void)plugin_state;
+        (void)absent;
         (void)size; /* the host checked it against min_size == max_size */
         if (!name)
                 name = "unknown";

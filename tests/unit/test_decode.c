@@ -51,14 +51,16 @@ static void *last_state;
 static size_t last_size;
 
 /* A custom decoder: fails for a sample whose flags say so. */
-static int custom_decode(void *state, const void *sample, size_t size, union pk_value *values)
+static int custom_decode(void *state, const void *sample, size_t size, union pk_value *values,
+                         uint64_t *absent)
 {
         const struct pk_event_header *hdr = sample;
 
+        (void)absent;
         last_state = state;
         last_size = size;
         values[0].u64 = hdr->pid * 2ULL;
-        return hdr->flags ? -EIO : 0;
+        return hdr->present ? -EIO : 0;
 }
 
 static const struct pk_field doubled_pid = {.name = "doubled_pid", .type = PK_FIELD_U64};
@@ -237,7 +239,7 @@ static void test_custom_decoder(void)
         EXPECT_INT(-EINVAL, decode(hdr_size + 1, &rec));
         EXPECT_INT(0, last_size);
         /* any failure of the decoder counts the sample as malformed */
-        buf.s.hdr.flags = 1;
+        buf.s.hdr.present = 1;
         EXPECT_INT(-EINVAL, decode(hdr_size, &rec));
 }
 

@@ -14,7 +14,7 @@
 #include "unit_check.h"
 
 /* What ABI 1.0 defines: every member up to `sink`. */
-#define DESC_SIZE_1_0 (offsetof(struct pk_plugin, sink) + sizeof(void *))
+#define DESC_SIZE_2_0 (offsetof(struct pk_plugin, validate) + sizeof(void *))
 
 static char why[512];
 
@@ -64,7 +64,7 @@ static void test_abi_versions(void)
         EXPECT_REFUSED(&d, "majors differ");
 
         d.abi_major = PK_ABI_MAJOR;
-        d.struct_size = DESC_SIZE_1_0 - 1;
+        d.struct_size = DESC_SIZE_2_0 - 1;
         EXPECT_REFUSED(&d, "descriptor is");
         d.struct_size = 0;
         EXPECT_REFUSED(&d, "descriptor is 0 bytes");
@@ -199,15 +199,17 @@ static void test_attach_modes(void)
         EXPECT_REFUSED(&d, "declares 1 attach modes but no table");
 }
 
-/* The messages below name sizes: the header is 48 bytes in ABI 1.x. */
-_Static_assert(sizeof(struct pk_event_header) == 48, "pk_event_header changed size");
+/* The messages below name sizes: the header is 56 bytes in ABI 2.x. */
+_Static_assert(sizeof(struct pk_event_header) == 56, "pk_event_header changed size");
 
-static int no_decode(void *state, const void *sample, size_t size, union pk_value *values)
+static int no_decode(void *state, const void *sample, size_t size, union pk_value *values,
+                     uint64_t *absent)
 {
         (void)state;
         (void)sample;
         (void)size;
         (void)values;
+        (void)absent;
         return 0;
 }
 
@@ -227,12 +229,12 @@ static void test_event_types(void)
         EXPECT_REFUSED(&d, "must start at sizeof(struct pk_event_header)");
         event.min_size = hdr + 4;
         event.max_size = hdr + 3;
-        EXPECT_REFUSED(&d, "sizes [52, 51]");
+        EXPECT_REFUSED(&d, "sizes [60, 59]");
         event.max_size = 0;
 
         /* a declared field must fit in the smallest sample */
         field.offset = hdr + 1;
-        EXPECT_REFUSED(&d, "field 'v' (offset 49, size 4) ends past min_size 52");
+        EXPECT_REFUSED(&d, "field 'v' (offset 57, size 4) ends past min_size 60");
         /* ... unless a decoder of the plugin's own reads the sample */
         event.decode = no_decode;
         EXPECT_INT(0, check(&d));
@@ -245,7 +247,7 @@ static void test_event_types(void)
         EXPECT_REFUSED(&d, "ends past min_size");
         /* a fixed-size string must fit in the smallest sample too */
         field = (struct pk_field){.name = "s", .type = PK_FIELD_STR, .offset = hdr, .size = 32};
-        EXPECT_REFUSED(&d, "field 's' (offset 48, size 32) ends past min_size 52");
+        EXPECT_REFUSED(&d, "field 's' (offset 56, size 32) ends past min_size 60");
         field =
             (struct pk_field){.name = "a", .type = PK_FIELD_U64_ARRAY, .offset = hdr, .size = 3};
         EXPECT_REFUSED(&d, "array field 'a' has size 3, not n * 8");
@@ -308,10 +310,10 @@ static void test_set_add(void)
          * of exactly that size: the host copies struct_size bytes only (valgrind
          * or ASan would see more) and the rest of its copy reads as zero.
          */
-        exact = malloc(DESC_SIZE_1_0);
+        exact = malloc(DESC_SIZE_2_0);
         if (EXPECT(exact != NULL)) {
-                memcpy(exact, &sample_beta_probe, DESC_SIZE_1_0);
-                exact->struct_size = DESC_SIZE_1_0;
+                memcpy(exact, &sample_beta_probe, DESC_SIZE_2_0);
+                exact->struct_size = DESC_SIZE_2_0;
                 EXPECT_INT(0, plugin_set_add(&set, exact, NULL, "old.so", why, sizeof(why)));
                 free(exact);
         }
@@ -319,7 +321,7 @@ static void test_set_add(void)
         if (EXPECT(h != NULL)) {
                 EXPECT_STR("old.so", h->path);
                 EXPECT(h->desc.probe == sample_beta_probe.probe);
-                EXPECT(tail_is_zero(&h->desc, DESC_SIZE_1_0));
+                EXPECT(tail_is_zero(&h->desc, DESC_SIZE_2_0));
                 EXPECT(!h->attach_choices);
         }
 

@@ -254,7 +254,6 @@ static void test_header_cache_each_field(void)
         add_header(&run, &base_hdr, BASE_TEXT); /* a hit */
         h.ts_ns = 99;
         h.type = 3;
-        h.flags = 7;
         add_header(&run, &h, BASE_TEXT);
         /* Each change after base_hdr, so the cache holds base_hdr before it. */
         for (size_t i = 0; i < PK_COUNT(changes); i++) {

@@ -41,7 +41,7 @@
 extern "C" {
 #endif
 
-#define PK_ABI_MAJOR 1
+#define PK_ABI_MAJOR 2
 #define PK_ABI_MINOR 0
 
 /* The one symbol the loader looks up. */
@@ -104,21 +104,59 @@ enum pk_field_type {
         PK_FIELD_STR =
             8, /* char array, NUL-terminated within `size`; size 0: to the sample's end */
         PK_FIELD_U64_ARRAY = 9, /* `size / 8` unsigned 64-bit values */
+        /*
+         * NUL-separated strings (argv): `size` bytes, or to the sample's end
+         * when size is 0; a JSON array of strings. The value is .str: the
+         * bytes, each string followed by its NUL.
+         */
+        PK_FIELD_STR_ARRAY = 10,
+        PK_FIELD_IPV4 = 11, /* 4 bytes, network order; printed as text */
+        PK_FIELD_IPV6 = 12, /* 16 bytes, network order; a v4-mapped address prints as IPv4 */
+        PK_FIELD_S8 = 13,
+        PK_FIELD_S16 = 14,
 };
 
 enum pk_field_flags {
-        PK_FIELD_HEX = 1 << 0,      /* text sink shows it in hex */
-        PK_FIELD_DURATION = 1 << 1, /* nanoseconds */
-        PK_FIELD_ERRNO = 1 << 2,    /* 0 or a negative errno */
+        PK_FIELD_HEX = 1 << 0,         /* text sink shows it in hex */
+        PK_FIELD_DURATION = 1 << 1,    /* nanoseconds */
+        PK_FIELD_ERRNO = 1 << 2,       /* 0 or a negative errno: named (ENOENT) by the sinks */
+        PK_FIELD_SIGNAL = 1 << 3,      /* a signal number: named (SIGKILL) by the sinks */
+        PK_FIELD_SYSCALL = 1 << 4,     /* a syscall number of this machine: named (openat) */
+        PK_FIELD_NET_ORDER = 1 << 5,   /* an integer in network byte order (ports) */
+        PK_FIELD_ZERO_ABSENT = 1 << 6, /* 0 means "no value": printed as null / "-" */
+};
+
+/* A named value of a field (PK_NAMES_ENUM) or a named bit (PK_NAMES_FLAGS). */
+struct pk_name {
+        uint64_t value;
+        const char *name;
+};
+
+enum pk_names_kind {
+        PK_NAMES_ENUM = 1,  /* the value is one of the names; others print as numbers */
+        PK_NAMES_FLAGS = 2, /* the value is a set of bits: "O_WRONLY|O_CREAT"; a name of
+                               value 0 names the empty set, unnamed bits print in hex */
+};
+
+struct pk_names {
+        enum pk_names_kind kind;
+        uint32_t n_names;
+        const struct pk_name *names;
 };
 
 struct pk_field {
         const char *name;
+        /*
+         * With a `btf_struct` event type, 0 means "from BTF"; a type here then
+         * overrides what BTF says (STR_ARRAY, IPV4/IPV6 or BOOL for an array or
+         * integer member of the same size).
+         */
         enum pk_field_type type;
-        uint32_t offset; /* in the sample (header included) */
-        uint32_t size;   /* bytes; for STR, 0 means up to the sample's end */
+        uint32_t offset; /* in the sample (header included); ignored with btf_struct */
+        uint32_t size;   /* bytes; for STR/STR_ARRAY, 0 means up to the sample's end */
         uint32_t flags;  /* enum pk_field_flags */
         const char *help;
+        const struct pk_names *names; /* optional: names of values or bits */
 };
 
 /* A decoded value; which member is set follows the field's type. */
@@ -137,8 +175,10 @@ union pk_value {
 
 /*
  * One decoded event, handed to every sink. The host's own fields (`pid`,
- * `tid`, `uid`, `comm`, `cgroup`) come from `hdr` when it is not NULL; the
- * event's own fields are `fields[i]` = `values[i]`.
+ * `tid`, `uid`, `auid`, `session`, `comm`, `cgroup`) come from `hdr` when it
+ * is not NULL, each only when its PK_HDR_* bit is in hdr->present; the
+ * event's own fields are `fields[i]` = `values[i]`, except those whose bit is
+ * set in `absent` (fields past the 64th are always present).
  */
 struct pk_record {
         const char *probe; /* instance name */
@@ -149,6 +189,16 @@ struct pk_record {
         const struct pk_field *fields;
         const union pk_value *values;
         uint32_t n_fields;
+        uint32_t flags;  /* enum pk_record_flags */
+        uint64_t absent; /* bit i: fields[i] has no value */
+};
+
+enum pk_record_flags {
+        /*
+         * Replayed from a capture without the plugin's decode(): the fields
+         * shown are the declared ones, read from the sample's bytes.
+         */
+        PK_RECORD_PARTIAL = 1 << 0,
 };
 
 /*
@@ -159,7 +209,7 @@ struct pk_record {
  * and skip it. It must not allocate.
  */
 typedef int (*pk_decode_fn)(void *plugin_state, const void *sample, size_t size,
-                            union pk_value *values);
+                            union pk_value *values, uint64_t *absent);
 
 enum pk_event_flags {
         /*
@@ -173,12 +223,25 @@ enum pk_event_flags {
 struct pk_event_type {
         const char *name;
         const char *help;
+        /*
+         * Without btf_struct: every field, with offset, size and type.
+         * With btf_struct: annotations keyed by name (type 0 = from BTF,
+         * flags, help, names); members of the struct not named here are
+         * fields too, typed from BTF. Naming a member the struct lacks is a
+         * load-time error.
+         */
         const struct pk_field *fields;
         uint32_t n_fields;
-        uint32_t min_size;   /* smaller samples are counted as malformed and skipped */
+        uint32_t min_size;   /* smaller samples are malformed; 0 with btf_struct: its size */
         uint32_t max_size;   /* larger ones too; 0: same as min_size */
         uint32_t flags;      /* enum pk_event_flags */
         pk_decode_fn decode; /* NULL: decode from the field declarations */
+        /*
+         * The C struct of this event's samples, by name, in the BTF of the
+         * plugin's BPF object (it starts with struct pk_event_header). The
+         * host reads field names, types, offsets and sizes from it.
+         */
+        const char *btf_struct;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -237,6 +300,14 @@ struct pk_host {
 
         /* CLOCK_MONOTONIC nanoseconds (bpf_ktime_get_ns) to CLOCK_REALTIME. */
         uint64_t (*mono_to_realtime)(uint64_t mono_ns);
+
+        /*
+         * From validate(): report an error in the value of option `key` (NULL:
+         * the instance as a whole). The host prints it with the file and line
+         * the value came from, and goes on collecting errors.
+         */
+        void (*option_error)(struct pk_instance *inst, const char *key, const char *fmt, ...)
+            PK_PRINTF(3, 4);
 };
 
 /* ------------------------------------------------------------------------ */
@@ -267,6 +338,7 @@ struct pk_probe_ops {
          * the reason, and the other instances go on.
          */
         int (*create)(const struct pk_host *host, struct pk_instance *inst, void **state);
+        /* (create() may be called for `check` too: it must not touch the kernel.) */
         int (*configure)(void *state, struct bpf_object *obj, const char *mode);
         int (*attach)(void *state, struct bpf_object *obj, const char *mode);
         int (*loaded)(void *state, struct bpf_object *obj);
@@ -278,15 +350,43 @@ struct pk_probe_ops {
 /* ------------------------------------------------------------------------ */
 /* Sink plugins.                                                            */
 
+/* What a sink reports of itself (stats()); every counter counts since open(). */
+struct pk_sink_stats {
+        uint64_t records; /* records written out (or acknowledged by the server) */
+        uint64_t bytes;   /* bytes written out */
+        uint64_t errors;  /* failed writes, connects, flushes */
+        uint64_t dropped; /* records write() accepted, then lost (queue full, not acked) */
+        uint64_t queued;  /* records write() accepted, not yet written or dropped */
+        /* NULL when all is well; else what is wrong now ("reconnecting: ..."). */
+        const char *condition;
+};
+
 struct pk_sink_ops {
-        /* Required: open with the instance's validated options (`output`, ...). */
+        /*
+         * Required: open with the instance's validated options (`output`, ...).
+         * A failure here is a start-up error (the run does not start). A
+         * server that is down is not a failure: open() succeeds and the sink
+         * reconnects on its own, saying so in stats().condition.
+         */
         int (*open)(const struct pk_host *host, struct pk_instance *inst, void **state);
-        /* Required: write one record; buffered writing is expected. */
+        /*
+         * Required: write (or queue) one record; never block the caller.
+         * Returns 0 when the record is written or queued; -EPIPE when the
+         * reader is gone (the host ends the run, as a filter in a pipeline
+         * does); any other -errno when this record could not be taken
+         * (counted as dropped for this sink by the host). A record is never
+         * written in part, and one error never stops a sink for good: it
+         * retries with back-off on its own.
+         */
         int (*write)(void *state, const struct pk_record *rec);
         /* Required: push buffered output out. Called on every timer tick and at exit. */
         int (*flush)(void *state);
         /* Required. */
         void (*close)(void *state);
+        /* Optional: reopen the output (log rotation: SIGUSR1, SIGHUP, `probekit reopen`). */
+        int (*reopen)(void *state);
+        /* Optional: the sink's own counters; without it the host counts what it can. */
+        void (*stats)(void *state, struct pk_sink_stats *stats);
 };
 
 enum pk_plugin_kind {
@@ -319,9 +419,22 @@ struct pk_plugin {
 
         /* PK_KIND_SINK */
         const struct pk_sink_ops *sink;
+
+        /*
+         * Optional, either kind: check option values beyond what the schema
+         * says (a syscall name that exists, a path that can be written),
+         * without loading BPF or opening outputs, reporting each error with
+         * host->option_error(). `probekit check` and every start call it
+         * before anything else. Returns 0 or -EINVAL.
+         */
+        int (*validate)(const struct pk_host *host, struct pk_instance *inst);
 };
 
-/* Fills the version members; use as the first line of a descriptor. */
+/*
+ * Fills the version members; use as the first line of a descriptor. C++20
+ * accepts designated initialisers in declaration order, as used here; for
+ * older C++ set the four members by hand (see docs/writing-a-plugin.md).
+ */
 #define PK_PLUGIN_HEADER(plugin_kind)                                                              \
         .abi_major = PK_ABI_MAJOR, .abi_minor = PK_ABI_MINOR,                                      \
         .struct_size = sizeof(struct pk_plugin), .kind = (plugin_kind)

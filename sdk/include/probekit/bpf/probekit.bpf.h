@@ -15,6 +15,7 @@
 #ifndef PROBEKIT_BPF_H
 #define PROBEKIT_BPF_H
 
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <probekit/event.h>
 
@@ -25,6 +26,8 @@
 /* Set by the core before load; see struct pk_bpf_config. */
 const volatile struct pk_bpf_config pk_cfg = {
     .filter_uid = PK_ANY_UID,
+    .filter_auid = PK_ANY_UID,
+    .filter_session = PK_ANY_UID,
 };
 
 struct {
@@ -91,6 +94,18 @@ struct task_struct___pk {
 } __attribute__((preserve_access_index));
 
 /*
+ * The audit ids live in task_struct only on kernels built with CONFIG_AUDIT;
+ * a separate flavor lets bpf_core_field_exists() ask, and the other loads
+ * relocate even where they are missing.
+ */
+struct task_struct___pk_audit {
+        struct {
+                __u32 val;
+        } loginuid;
+        unsigned int sessionid;
+} __attribute__((preserve_access_index));
+
+/*
  * bpf_get_current_task_btf() declared as returning void *: the verifier types
  * the result from the kernel's helper, and the object carries no task_struct.
  */
@@ -114,6 +129,28 @@ static __always_inline void pk_task_comm(const struct task_struct___pk *task, ch
 
         to[0] = from[0];
         to[1] = from[1];
+}
+
+/*
+ * The task's audit login uid and session id; PK_AUDIT_UNSET when the task is
+ * outside any login or the kernel has no audit ids.
+ */
+static __always_inline __u32 pk_task_auid(const void *task)
+{
+        const struct task_struct___pk_audit *t = task;
+
+        if (!bpf_core_field_exists(t->loginuid))
+                return PK_AUDIT_UNSET;
+        return t->loginuid.val;
+}
+
+static __always_inline __u32 pk_task_session(const void *task)
+{
+        const struct task_struct___pk_audit *t = task;
+
+        if (!bpf_core_field_exists(t->sessionid))
+                return PK_AUDIT_UNSET;
+        return t->sessionid;
 }
 
 static __always_inline int pk_comm_matches(const char *comm)
@@ -151,6 +188,15 @@ static __always_inline int pk_task_wanted(void)
                 if (!pk_comm_matches(comm))
                         return 0;
         }
+        if (pk_cfg.login_only && pk_task_auid(task) == PK_AUDIT_UNSET)
+                return 0;
+        if (pk_cfg.filter_auid != PK_ANY_UID && pk_task_auid(task) != pk_cfg.filter_auid)
+                return 0;
+        if (pk_cfg.filter_session != PK_ANY_UID && pk_task_session(task) != pk_cfg.filter_session)
+                return 0;
+        if (pk_cfg.filter_cgroup &&
+            bpf_get_current_ancestor_cgroup_id(pk_cfg.filter_cgroup_level) != pk_cfg.filter_cgroup)
+                return 0;
         return 1;
 }
 
@@ -164,8 +210,14 @@ static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 ty
         hdr->pid = task->tgid;
         hdr->tid = task->pid;
         hdr->uid = pk_task_uid(task);
+        hdr->auid = pk_task_auid(task);
+        hdr->session = pk_task_session(task);
         hdr->type = type;
-        hdr->flags = 0;
+        hdr->present = PK_HDR_TASK | PK_HDR_CGROUP;
+        if (hdr->auid != PK_AUDIT_UNSET)
+                hdr->present |= PK_HDR_AUID;
+        if (hdr->session != PK_AUDIT_UNSET)
+                hdr->present |= PK_HDR_SESSION;
         pk_task_comm(task, hdr->comm);
 }
 
