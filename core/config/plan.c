@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errlist.h"
+#include "validate.h"
+
 static const char *const format_choices[] = {"text", "json", "none", NULL};
 static const char *const log_choices[] = {"error", "warn", "info", "debug", NULL};
 
@@ -59,26 +62,28 @@ const struct pk_option *global_options(size_t *count)
         return global_decls;
 }
 
-/* Assign every entry of a section, naming file:line for the first bad one. */
+/* Assign every entry of a section, adding file:line of each bad one to `err`. */
 static int assign_section(const struct config *cfg, const struct config_section *sec,
                           struct option_set *opts, const char *what, char *err, size_t err_len)
 {
+        int first = 0;
+
         for (size_t i = 0; i < sec->n_entries; i++) {
                 const struct config_entry *e = &sec->entries[i];
                 char why[512];
                 int rc = option_set_assign(opts, e->key, e->value, e->line, why, sizeof(why));
 
                 if (rc == -ENOENT) {
-                        snprintf(err, err_len, "%s:%u: unknown option '%s' in [%s] (%s)", cfg->path,
-                                 e->line, e->key, sec->name, what);
-                        return -EINVAL;
+                        errlist_add(err, err_len, "%s:%u: unknown option '%s' in [%s] (%s)",
+                                    cfg->path, e->line, e->key, sec->name, what);
+                        rc = -EINVAL;
+                } else if (rc) {
+                        errlist_add(err, err_len, "%s:%u: %s: %s", cfg->path, e->line, e->key, why);
                 }
-                if (rc) {
-                        snprintf(err, err_len, "%s:%u: %s: %s", cfg->path, e->line, e->key, why);
-                        return rc;
-                }
+                if (rc && !first)
+                        first = rc;
         }
-        return 0;
+        return first;
 }
 
 int plan_read_globals(const struct config *cfg, struct option_set *global, char *err,
@@ -127,7 +132,7 @@ int instance_spec_init(struct instance_spec *spec, const char *name,
         return 0;
 }
 
-static void spec_free(struct instance_spec *spec)
+void plan_spec_free(struct instance_spec *spec)
 {
         option_set_free(&spec->opts);
         free(spec->name);
@@ -186,8 +191,8 @@ static int add_section_instance(const struct config *cfg, const struct config_se
         plugin = plugin_set_find(plugins, plugin_name);
         if (!plugin) {
                 list_plugin_names(plugins, known, sizeof(known));
-                snprintf(err, err_len, "%s:%u: [%s]: no plugin named '%s' was found (found: %s)",
-                         cfg->path, line, sec->name, plugin_name, known);
+                errlist_add(err, err_len, "%s:%u: [%s]: no plugin named '%s' was found (found: %s)",
+                            cfg->path, line, sec->name, plugin_name, known);
                 return -ENOENT;
         }
         rc = instance_spec_init(&spec, sec->name, plugin, sec->line, err, err_len);
@@ -195,10 +200,13 @@ static int add_section_instance(const struct config *cfg, const struct config_se
                 return rc;
         snprintf(what, sizeof(what), "`probekit info %s` lists its options", plugin->desc.name);
         rc = assign_section(cfg, sec, &spec.opts, what, err, err_len);
+        /* values the schema took may still break the core's or the plugin's rules */
+        if (!rc && spec_enabled(&spec))
+                rc = spec_validate(&spec, cfg->path, err, err_len);
         if (!rc)
                 rc = plan_append(plan, &spec);
         if (rc)
-                spec_free(&spec);
+                plan_spec_free(&spec);
         return rc;
 }
 
@@ -221,7 +229,7 @@ static int add_default_instance(struct plan *plan, const struct plugin_handle *p
                 return rc;
         rc = plan_append(plan, &spec);
         if (rc)
-                spec_free(&spec);
+                plan_spec_free(&spec);
         return rc;
 }
 
@@ -231,13 +239,23 @@ int plan_build(const struct config *cfg, const struct plugin_set *plugins, bool 
         int rc = 0;
 
         memset(plan, 0, sizeof(*plan));
+        /* every section, so that one run reports the errors of all of them */
         for (size_t i = 0; i < cfg->n_sections; i++) {
+                int section_rc;
+
                 if (!strcmp(cfg->sections[i].name, PK_GLOBAL_SECTION))
                         continue;
-                rc = add_section_instance(cfg, &cfg->sections[i], plugins, plan, err, err_len);
-                if (rc)
+                section_rc =
+                    add_section_instance(cfg, &cfg->sections[i], plugins, plan, err, err_len);
+                if (section_rc == -ENOMEM) {
+                        rc = section_rc;
                         goto cleanup;
+                }
+                if (section_rc && !rc)
+                        rc = section_rc;
         }
+        if (rc)
+                goto cleanup;
         for (size_t i = 0; all_probes && i < plugins->n; i++) {
                 const struct plugin_handle *plugin = &plugins->items[i];
 
@@ -299,7 +317,7 @@ int plan_select(struct plan *plan, const struct plugin_set *plugins, char *const
                             .opts.values[option_set_find(&spec->opts, "enabled")]
                             .b = true;
                 } else {
-                        spec_free(spec);
+                        plan_spec_free(spec);
                 }
                 memset(spec, 0, sizeof(*spec));
         }
@@ -319,7 +337,7 @@ bool spec_enabled(const struct instance_spec *spec)
 void plan_free(struct plan *plan)
 {
         for (size_t i = 0; i < plan->n_specs; i++)
-                spec_free(&plan->specs[i]);
+                plan_spec_free(&plan->specs[i]);
         free(plan->specs);
         memset(plan, 0, sizeof(*plan));
 }

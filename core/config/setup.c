@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "builtin_sinks.h"
+#include "errlist.h"
 #include "log.h"
+#include "validate.h"
 
 #ifndef PROBEKIT_PLUGIN_RELDIR
 #define PROBEKIT_PLUGIN_RELDIR "../lib/probekit/plugins"
@@ -133,25 +135,51 @@ static int add_builtin_sinks(struct setup *s)
         return 0;
 }
 
+/*
+ * Read the file and [probekit]. A file with bad lines is still validated as
+ * far as it was read, so that one run names every error; they are kept in
+ * s->errors and printed once the plan is built too (setup_load), or here
+ * when the file could not be read at all.
+ */
 static int read_config(struct setup *s, const struct setup_args *args)
 {
-        char err[1024];
-        int rc;
+        int rc, globals_rc;
 
         if (args->config_path)
-                rc = config_read_file(args->config_path, &s->cfg, err, sizeof(err));
+                rc = config_read_file(args->config_path, &s->cfg, s->errors, sizeof(s->errors));
         else
-                rc = config_read_string("built-in default", "", &s->cfg, err, sizeof(err));
-        if (!rc)
-                rc = plan_read_globals(&s->cfg, &s->global, err, sizeof(err));
-        if (rc) {
-                fprintf(stderr, "probekit: %s\n", err);
+                rc = config_read_string("built-in default", "", &s->cfg, s->errors,
+                                        sizeof(s->errors));
+        if (rc && rc != -EINVAL) {
+                errlist_print(stderr, s->errors);
                 return rc;
         }
+        globals_rc = plan_read_globals(&s->cfg, &s->global, s->errors, sizeof(s->errors));
+        if (!rc)
+                rc = globals_rc;
+        if (globals_rc == -ENOMEM || (globals_rc && !s->global.values)) {
+                errlist_print(stderr, s->errors);
+                return globals_rc;
+        }
+        s->config_rc = rc;
         return 0;
 }
 
-int setup_load_plugins(struct setup *s, const struct setup_args *args)
+/* Print every error collected so far; returns the first error's code. */
+static int report_errors(struct setup *s, int rc)
+{
+        if (!rc)
+                rc = s->config_rc;
+        if (rc)
+                errlist_print(stderr, s->errors);
+        return rc;
+}
+
+/*
+ * With `collecting`, errors of the file are kept for setup_load to print with
+ * the plan's; `plugins` and `info` stop at them.
+ */
+static int load_plugins(struct setup *s, const struct setup_args *args, bool collecting)
 {
         const struct option_value *dirs;
         const char *builtin = builtin_plugin_dir();
@@ -161,6 +189,10 @@ int setup_load_plugins(struct setup *s, const struct setup_args *args)
         rc = read_config(s, args);
         if (rc)
                 return rc;
+        if (s->config_rc && !collecting) {
+                errlist_print(stderr, s->errors);
+                return s->config_rc;
+        }
         rc = add_builtin_sinks(s);
         if (rc)
                 return rc;
@@ -181,6 +213,11 @@ int setup_load_plugins(struct setup *s, const struct setup_args *args)
                         return rc;
         }
         return 0;
+}
+
+int setup_load_plugins(struct setup *s, const struct setup_args *args)
+{
+        return load_plugins(s, args, false);
 }
 
 static int apply_overrides(struct setup *s, const struct setup_args *args)
@@ -223,6 +260,13 @@ static int add_main_sink(struct setup *s)
                 fprintf(stderr, "probekit: main sink: %s\n", err);
                 return rc;
         }
+        err[0] = '\0';
+        rc = spec_validate(&spec, s->cfg.path, err, sizeof(err));
+        if (rc) {
+                errlist_print(stderr, err);
+                plan_spec_free(&spec);
+                return rc;
+        }
         grown = realloc(s->plan.specs, (s->plan.n_specs + 1) * sizeof(*grown));
         if (!grown)
                 return -ENOMEM;
@@ -233,23 +277,21 @@ static int add_main_sink(struct setup *s)
 
 int setup_load(struct setup *s, const struct setup_args *args)
 {
-        char err[1024];
         int rc;
 
-        rc = setup_load_plugins(s, args);
+        rc = load_plugins(s, args, true);
         if (!rc)
                 rc = apply_overrides(s, args);
         if (rc)
                 return rc;
-        rc =
-            plan_build(&s->cfg, &s->plugins, args->config_path == NULL, &s->plan, err, sizeof(err));
-        if (!rc && args->n_probes)
-                rc = plan_select(&s->plan, &s->plugins, args->probes, args->n_probes, err,
-                                 sizeof(err));
-        if (rc) {
-                fprintf(stderr, "probekit: %s\n", err);
+        rc = plan_build(&s->cfg, &s->plugins, args->config_path == NULL, &s->plan, s->errors,
+                        sizeof(s->errors));
+        if (!rc && !s->config_rc && args->n_probes)
+                rc = plan_select(&s->plan, &s->plugins, args->probes, args->n_probes, s->errors,
+                                 sizeof(s->errors));
+        rc = report_errors(s, rc);
+        if (rc)
                 return rc;
-        }
         return add_main_sink(s);
 }
 

@@ -39,6 +39,8 @@ struct setup {
         struct plan plan;
         char **plugin_dirs; /* resolved directories loaded so far */
         size_t n_plugin_dirs;
+        char errors[8192]; /* every configuration error (errlist.h) */
+        int config_rc;     /* first error of reading the file and [probekit] */
 };
 
 /* Config and plugins only (for `plugins` and `info`). Errors are printed. */

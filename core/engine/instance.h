@@ -57,6 +57,18 @@ void host_set_record_sink(record_sink_fn fn, void *ctx);
 typedef int (*ringbuf_add_fn)(struct pk_instance *inst, int map_fd, void *ctx);
 void host_set_ringbuf_adder(ringbuf_add_fn fn, void *ctx);
 
+/*
+ * While set, host->option_error() adds "path:line: [instance] key: message"
+ * to `err` (an errlist) and counts it; otherwise it logs an error.
+ */
+struct host_validation {
+        const char *path; /* the configuration file, for messages */
+        char *err;
+        size_t err_len;
+        unsigned errors;
+};
+void host_set_validation(struct host_validation *v);
+
 /* CLOCK_MONOTONIC to CLOCK_REALTIME offset, refreshed on every timer tick. */
 void clock_refresh_offset(void);
 uint64_t clock_mono_to_realtime(uint64_t mono_ns);

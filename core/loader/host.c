@@ -3,10 +3,13 @@
 #include "instance.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "errlist.h"
 #include "log.h"
 
 static record_sink_fn record_sink;
@@ -169,6 +172,37 @@ static int host_emit(struct pk_instance *inst, const struct pk_record *rec)
         return rc;
 }
 
+/* Where option_error() reports while a configuration is validated. */
+static struct host_validation *validation;
+
+void host_set_validation(struct host_validation *v)
+{
+        validation = v;
+}
+
+static void host_option_error(struct pk_instance *inst, const char *key, const char *fmt, ...)
+{
+        const struct option_value *v = key ? option_set_get(&inst->opts, key) : NULL;
+        char msg[512];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        if (!validation) {
+                log_error(inst->name, "%s%s%s", key ? key : "", key ? ": " : "", msg);
+                return;
+        }
+        validation->errors++;
+        if (v && v->line)
+                errlist_add(validation->err, validation->err_len, "%s:%u: [%s] %s: %s",
+                            validation->path, v->line, inst->name, key, msg);
+        else
+                errlist_add(validation->err, validation->err_len, "%s: [%s]%s%s%s: %s",
+                            validation->path, inst->name, key ? " " : "", key ? key : "",
+                            key && v && !v->line ? " (default or command line)" : "", msg);
+}
+
 static const struct pk_host host = {
     .struct_size = sizeof(struct pk_host),
     .abi_major = PK_ABI_MAJOR,
@@ -185,6 +219,7 @@ static const struct pk_host host = {
     .add_ringbuf = host_add_ringbuf,
     .emit = host_emit,
     .mono_to_realtime = clock_mono_to_realtime,
+    .option_error = host_option_error,
 };
 
 const struct pk_host *host_table(void)

@@ -134,6 +134,25 @@ static int read_syscall_set(struct raw_tp_state *state)
         return 0;
 }
 
+/* For `check` and before any start: every name in `syscalls` must exist here. */
+static int raw_tp_validate(const struct pk_host *host, struct pk_instance *inst)
+{
+        const char *const *names;
+        size_t n = host->opt_list(inst, "syscalls", &names);
+        int rc = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                int nr = raw_tp_syscall_number(names[i]);
+
+                if (nr < 0 || nr >= RAW_TP_MAX_SYSCALLS) {
+                        host->option_error(inst, "syscalls", "unknown x86-64 syscall '%s'",
+                                           names[i]);
+                        rc = -EINVAL;
+                }
+        }
+        return rc;
+}
+
 static int raw_tp_create(const struct pk_host *host, struct pk_instance *inst, void **out)
 {
         struct raw_tp_state *state = calloc(1, sizeof(*state));
@@ -250,6 +269,7 @@ static const struct pk_plugin plugin = {
     .events = events,
     .n_events = PK_COUNT(events),
     .probe = &probe_ops,
+    .validate = raw_tp_validate,
 };
 
 PK_PLUGIN_EXPORT const struct pk_plugin *probekit_plugin(void)
