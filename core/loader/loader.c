@@ -4,11 +4,14 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decode.h"
+#include "plugin_trust.h"
 
 #define REQUIRED_DESC_SIZE (offsetof(struct pk_plugin, validate) + sizeof(void *))
 
@@ -191,6 +194,20 @@ static int check_sink(const struct pk_plugin *d, char *why, size_t len)
         return 0;
 }
 
+/*
+ * `plugins` and `info` print a plugin's version and description as they are:
+ * no control byte (a terminal escape, a newline forging a line) may be in
+ * them. UTF-8 text is fine.
+ */
+static bool text_is_printable(const char *text)
+{
+        for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+                if (*c < 0x20 || *c == 0x7f)
+                        return false;
+        }
+        return true;
+}
+
 int plugin_check_descriptor(const struct pk_plugin *d, char *why, size_t len)
 {
         int rc;
@@ -228,6 +245,10 @@ int plugin_check_descriptor(const struct pk_plugin *d, char *why, size_t len)
         }
         if (!d->description || !*d->description) {
                 snprintf(why, len, "missing member 'description'");
+                return -EINVAL;
+        }
+        if (!text_is_printable(d->version) || !text_is_printable(d->description)) {
+                snprintf(why, len, "its version or description holds control characters");
                 return -EINVAL;
         }
         rc = check_options(d, why, len);
@@ -322,8 +343,24 @@ int plugin_set_load_file(struct plugin_set *set, const char *path, char *why, si
 {
         pk_plugin_entry_fn entry;
         void *dl;
-        int rc;
+        int fd, rc;
 
+        /*
+         * Check the file and the directories above it before dlopen() runs
+         * its constructors. Since no directory on the way can be written by
+         * others, nobody else can swap the file between check and load.
+         * O_NONBLOCK: a FIFO named x.so must not hang the open.
+         */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) {
+                rc = -errno;
+                snprintf(why, why_len, "cannot be opened: %s", strerror(-rc));
+                return rc;
+        }
+        rc = plugin_file_trusted(fd, path, why, why_len);
+        close(fd);
+        if (rc)
+                return rc;
         dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         if (!dl) {
                 snprintf(why, why_len, "cannot be loaded: %s (check its dependencies with ldd(1))",

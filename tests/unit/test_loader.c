@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "loader.h"
 #include "sample_plugins.h"
@@ -407,11 +409,96 @@ static void test_load_dir(const char *dir)
         plugin_set_free(&set);
 
         EXPECT_INT(-ENOENT, plugin_set_load_dir(&set, "/nonexistent/probekit", NULL, NULL));
-        EXPECT_INT(-ENOEXEC,
+        EXPECT_INT(-ENOENT,
                    plugin_set_load_file(&set, "/nonexistent/probekit/x.so", why, sizeof(why)));
-        EXPECT_HAS(why, "cannot be loaded");
+        EXPECT_HAS(why, "cannot be opened");
         EXPECT_INT(0, set.n);
         plugin_set_free(&set);
+}
+
+/* Copy `from` to `to` (a valid plugin to a place the test can make untrusted). */
+static bool copy_file(const char *from, const char *to)
+{
+        char buf[65536];
+        FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+        size_t n;
+        bool ok = in && out;
+
+        while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+                ok = fwrite(buf, 1, n, out) == n;
+        if (in)
+                fclose(in);
+        if (out)
+                fclose(out);
+        return ok;
+}
+
+static void expect_load_refused(const char *path, int want_rc, const char *want)
+{
+        struct plugin_set set = {0};
+        char why[512] = "";
+
+        EXPECT_INT(want_rc, plugin_set_load_file(&set, path, why, sizeof(why)));
+        EXPECT_HAS(why, want);
+        EXPECT_INT(0, set.n);
+        plugin_set_free(&set);
+}
+
+/*
+ * A root daemon must not load code another user can write: the file, or a
+ * directory above it, writable by group or others, or owned by someone else.
+ * A FIFO named *.so is refused without blocking.
+ */
+static void test_untrusted_files(const char *dir)
+{
+        char tmp[] = "/tmp/pk-unit-trust-XXXXXX", valid[4096], copy[4200], sub[4200], fifo[4200];
+        struct plugin_set set = {0};
+        char why[512] = "";
+
+        if (!EXPECT(mkdtemp(tmp) != NULL))
+                return;
+        snprintf(valid, sizeof(valid), "%s/valid.so", dir);
+        snprintf(sub, sizeof(sub), "%s/plugins", tmp);
+        snprintf(copy, sizeof(copy), "%s/plugins/copy.so", tmp);
+        snprintf(fifo, sizeof(fifo), "%s/plugins/fifo.so", tmp);
+        EXPECT_INT(0, mkdir(sub, 0755));
+        if (!EXPECT(copy_file(valid, copy)))
+                goto cleanup;
+        EXPECT_INT(0, chmod(copy, 0644));
+        EXPECT_INT(0, plugin_set_load_file(&set, copy, why, sizeof(why)));
+        plugin_set_free(&set);
+
+        EXPECT_INT(0, chmod(copy, 0666));
+        expect_load_refused(copy, -EPERM, "can be written by everyone; fix: chmod go-w");
+        EXPECT_INT(0, chmod(copy, 0664));
+        expect_load_refused(copy, -EPERM, "can be written by its group");
+        EXPECT_INT(0, chmod(copy, 0644));
+        if (geteuid() == 0) {
+                EXPECT_INT(0, chown(copy, 65534, 65534));
+                expect_load_refused(copy, -EPERM, "belongs to uid 65534, not to root");
+                EXPECT_INT(0, chown(copy, 0, 0));
+        }
+        /* the directory: others could replace the file in it */
+        EXPECT_INT(0, chmod(sub, 0777));
+        expect_load_refused(copy, -EPERM, "its directory");
+        /* the sticky bit (like /tmp's) lets nobody replace what is not theirs */
+        EXPECT_INT(0, chmod(sub, 01777));
+        EXPECT_INT(0, plugin_set_load_file(&set, copy, why, sizeof(why)));
+        plugin_set_free(&set);
+        EXPECT_INT(0, chmod(sub, 0755));
+
+        if (EXPECT_INT(0, mkfifo(fifo, 0600))) {
+                expect_load_refused(fifo, -EINVAL, "not a regular file");
+                /* in a directory scan too, without hanging */
+                EXPECT_INT(0, plugin_set_load_dir(&set, sub, NULL, NULL));
+                EXPECT_INT(1, set.refused);
+                plugin_set_free(&set);
+                unlink(fifo);
+        }
+cleanup:
+        unlink(copy);
+        rmdir(sub);
+        rmdir(tmp);
 }
 
 int main(int argc, char **argv)
@@ -424,7 +511,9 @@ int main(int argc, char **argv)
         test_attach_modes();
         test_event_types();
         test_set_add();
-        if (EXPECT(argc == 2))
+        if (EXPECT(argc == 2)) {
                 test_load_dir(argv[1]);
+                test_untrusted_files(argv[1]);
+        }
         return unit_finish();
 }
