@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +36,29 @@ struct run_cli {
         int verbosity;
 };
 
+/*
+ * The loop compares durations in nanoseconds in 64 bits: anything longer
+ * than this (about 292 years) would wrap around and stop the run at once.
+ */
+#define MAX_DURATION_S (INT64_MAX / 1000000000LL)
+
 static int parse_duration(const char *text, long *out)
 {
+        unsigned long long value;
         char *end;
-        long value = strtol(text, &end, 10);
 
-        if (end == text || *end || value < 0) {
+        errno = 0;
+        value = strtoull(text, &end, 10);
+        if (end == text || *end || *text == '-' || *text == '+') {
                 fprintf(stderr, "probekit: --duration: '%s' is not a number of seconds\n", text);
                 return -EINVAL;
         }
-        *out = value;
+        if (errno == ERANGE || value > (unsigned long long)MAX_DURATION_S) {
+                fprintf(stderr, "probekit: --duration: '%s' is too long (at most %lld seconds)\n",
+                        text, (long long)MAX_DURATION_S);
+                return -ERANGE;
+        }
+        *out = (long)value;
         return 0;
 }
 
