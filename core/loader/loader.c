@@ -121,6 +121,13 @@ static int check_event_type(const struct pk_event_type *e, uint32_t index, char 
                                  e->name, field->name, field->size);
                         return -EINVAL;
                 }
+                /* sinks read the elements in place: samples are 8-byte aligned, so must they be */
+                if (field->type == PK_FIELD_U64_ARRAY && field->offset % 8) {
+                        snprintf(why, len,
+                                 "event '%s': array field '%s' at offset %u is not 8-byte aligned",
+                                 e->name, field->name, field->offset);
+                        return -EINVAL;
+                }
                 /*
                  * A declarative field must lie inside every sample it can come in;
                  * only a string to the sample's end (size 0) may start at min_size.
