@@ -201,6 +201,10 @@ static void put_record(struct json_state *js, const struct pk_record *rec)
                 *p++ = ':';
                 p = put_value(ob, p, rec->fields[i].type, &rec->values[i]);
         }
+        if (rec->flags & PK_RECORD_PARTIAL) { /* replayed without the plugin's decode() */
+                p = outbuf_room(ob, p, 16);
+                PUT_LITERAL(p, ",\"partial\":true");
+        }
         p = outbuf_room(ob, p, 2);
         PUT_LITERAL(p, "}\n");
         outbuf_commit(ob, p);
