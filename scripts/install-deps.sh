@@ -7,6 +7,8 @@ packages=(
 	# build
 	build-essential cmake pkg-config clang llvm libbpf-dev bpftool libelf-dev
 	zlib1g-dev libinih-dev g++
+	# ASan, UBSan, LeakSanitizer and libFuzzer runtimes (scripts/test-sanitizers.sh)
+	libclang-rt-14-dev
 	# tests: python3 drives the integration tests, script(1) gives bash a tty
 	python3 bsdutils util-linux bash procps
 	# a program linking libreadline.so, for uprobe_bash's library lookup test

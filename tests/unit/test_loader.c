@@ -307,6 +307,10 @@ static void test_event_types(void)
         field =
             (struct pk_field){.name = "a", .type = PK_FIELD_U64_ARRAY, .offset = hdr, .size = 3};
         EXPECT_REFUSED(&d, "array field 'a' has size 3, not n * 8");
+        /* found by fuzz_decode: the sinks read u64 elements in place */
+        field = (struct pk_field){
+            .name = "a", .type = PK_FIELD_U64_ARRAY, .offset = hdr + 4, .size = 8};
+        EXPECT_REFUSED(&d, "array field 'a' at offset 60 is not 8-byte aligned");
         /* a type only made in user space declares no layout */
         field = (struct pk_field){.name = "n", .type = PK_FIELD_U32};
         event.flags = PK_EVENT_EMITTED;
