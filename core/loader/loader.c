@@ -208,6 +208,13 @@ static int check_field_layout(const struct pk_event_type *e, const struct pk_fie
                          field->name, field->size);
                 return -EINVAL;
         }
+        /* sinks read the elements in place: samples are 8-byte aligned, so must they be */
+        if (field->type == PK_FIELD_U64_ARRAY && field->offset % 8) {
+                snprintf(why, len,
+                         "event '%s': array field '%s' at offset %u is not 8-byte aligned", e->name,
+                         field->name, field->offset);
+                return -EINVAL;
+        }
         /* only a string (array) to the sample's end (size 0) may start at min_size */
         if ((uint64_t)field->offset + field->size > e->min_size) {
                 snprintf(why, len,
