@@ -162,8 +162,10 @@ static int replay_sample(struct replay *rp, struct replay_probe *p, const unsign
                 return 0;
         if (s->custom_decode[index] && p->use_decode[index]) {
                 rc = replay_plugin_decode(p, index, data, size, &rec.absent);
+                if (!rc) /* as decode_sample() does after a plugin's decode() */
+                        decode_mark_zero_absent(type, p->values, &rec.absent);
         } else {
-                rc = decode_declared_fields(type, data, size, p->values);
+                rc = decode_declared_fields(type, data, size, p->values, &rec.absent);
                 if (s->custom_decode[index]) {
                         rec.flags |= PK_RECORD_PARTIAL;
                         rec.absent |= computed_fields(type);
