@@ -310,6 +310,10 @@ static void put_record(struct json_state *js, const struct pk_record *rec)
 
                 p = put_field(ob, p, &rec->fields[i], &rec->values[i], absent);
         }
+        if (rec->flags & PK_RECORD_PARTIAL) { /* replayed without the plugin's decode() */
+                p = outbuf_room(ob, p, 16);
+                PUT_LITERAL(p, ",\"partial\":true");
+        }
         p = outbuf_room(ob, p, 2);
         PUT_LITERAL(p, "}\n");
         outbuf_commit(ob, p);

@@ -284,6 +284,8 @@ static void put_record(struct text_sink *sink, const struct pk_record *rec)
                         outbuf_putc(ob, ' ');
                 put_field(ob, &rec->fields[i], &rec->values[i], i < 64 && (rec->absent >> i) & 1);
         }
+        if (rec->flags & PK_RECORD_PARTIAL) /* replayed without the plugin's decode() */
+                outbuf_literal(ob, " (partial)");
         outbuf_putc(ob, '\n');
 }
 
