@@ -99,6 +99,7 @@ void capture_writer_start_samples(struct capture_writer *w, uint32_t instance, u
         w->block_start = w->len;
         w->block_instance = instance;
         w->block_count = 0;
+        w->have_prev = false; /* every block decodes on its own */
         p = w->buf + w->len + CAPTURE_BLOCK_HEADER_SIZE;
         memcpy(p, &instance, 4);
         memset(p + 4, 0, 4); /* the count, set when the block closes */
