@@ -169,7 +169,9 @@ int capture_writer_open(struct capture_writer *w, const char *path, const char *
         h.crc = crc32c(0, &h, offsetof(struct capture_file_header, crc));
         memcpy(w->buf, &h, sizeof(h));
         w->len = sizeof(h);
-        return 0;
+        /* at once: a reader following the file can check it before any event */
+        drain(w);
+        return capture_writer_take_error(w);
 }
 
 int capture_writer_take_error(struct capture_writer *w)
