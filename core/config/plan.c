@@ -10,7 +10,7 @@
 #include "metrics_address.h"
 #include "validate.h"
 
-static const char *const format_choices[] = {"text", "json", "none", NULL};
+static const char *const format_choices[] = {"text", "json", "capture", "none", NULL};
 static const char *const log_choices[] = {"error", "warn", "info", "debug", NULL};
 
 static const struct pk_option global_decls[] = {
@@ -22,7 +22,7 @@ static const struct pk_option global_decls[] = {
      .default_value = "text",
      .choices = format_choices,
      .help = "Output format of the main sink: text (aligned columns), json (one object per "
-             "line) or none."},
+             "line), capture (raw samples for `probekit replay`) or none."},
     {.key = "output",
      .type = PK_OPT_STRING,
      .default_value = "-",

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "builtin_sinks.h"
+#include "capture_sink.h"
 #include "errlist.h"
 #include "log.h"
 #include "metrics_address.h"
@@ -124,7 +125,8 @@ static int load_dir(struct setup *s, const char *dir, bool must_exist)
 
 static int add_builtin_sinks(struct setup *s)
 {
-        const struct pk_plugin *sinks[] = {&pk_text_sink_plugin, &pk_json_sink_plugin};
+        const struct pk_plugin *sinks[] = {&pk_text_sink_plugin, &pk_json_sink_plugin,
+                                           &pk_capture_sink_plugin};
         char why[256];
 
         for (size_t i = 0; i < PK_COUNT(sinks); i++) {

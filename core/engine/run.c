@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture_sink.h"
 #include "control.h"
 #include "decode.h"
 #include "log.h"
@@ -78,6 +79,8 @@ static int on_sample(void *ctx, const void *data, uint32_t size)
         struct pk_instance *inst = ctx;
         struct pk_record rec;
 
+        if (capture_sample(active_run, inst, data, size))
+                return 0; /* captured raw, and no other sink wants it decoded */
         if (decode_sample(inst, data, size, &rec)) {
                 inst->malformed++;
                 return 0;
@@ -248,6 +251,7 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
         host_set_record_sink(run_deliver, run);
         host_set_ringbuf_adder(add_ringbuf, run);
         active_run = run;
+        capture_bind_run(run);
         rc = split_plan(run, plan);
         if (rc)
                 return rc;

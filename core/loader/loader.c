@@ -74,15 +74,174 @@ static int check_options(const struct pk_plugin *d, char *why, size_t len)
         return 0;
 }
 
-static int check_event_type(const struct pk_event_type *e, uint32_t index, char *why, size_t len)
+/*
+ * `plugins` and `info` print a plugin's version and description as they are:
+ * no control byte (a terminal escape, a newline forging a line) may be in
+ * them. UTF-8 text is fine.
+ */
+static bool text_is_printable(const char *text)
+{
+        for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+                if (*c < 0x20 || *c == 0x7f)
+                        return false;
+        }
+        return true;
+}
+
+static bool type_is_integer(enum pk_field_type type)
+{
+        switch (type) {
+        case PK_FIELD_U8:
+        case PK_FIELD_U16:
+        case PK_FIELD_U32:
+        case PK_FIELD_U64:
+        case PK_FIELD_S8:
+        case PK_FIELD_S16:
+        case PK_FIELD_S32:
+        case PK_FIELD_S64:
+                return true;
+        default:
+                return false;
+        }
+}
+
+/* A names table the sinks can print: a known kind, every entry named in plain text. */
+static int check_names(const struct pk_event_type *e, const struct pk_field *field, char *why,
+                       size_t len)
+{
+        const struct pk_names *names = field->names;
+
+        if (names->kind != PK_NAMES_ENUM && names->kind != PK_NAMES_FLAGS) {
+                snprintf(why, len, "event '%s': field '%s' has names of unknown kind %d", e->name,
+                         field->name, (int)names->kind);
+                return -EINVAL;
+        }
+        if (!names->n_names || !names->names) {
+                snprintf(why, len, "event '%s': field '%s' has an empty names table", e->name,
+                         field->name);
+                return -EINVAL;
+        }
+        for (uint32_t i = 0; i < names->n_names; i++) {
+                const char *name = names->names[i].name;
+
+                if (!name || !*name || !text_is_printable(name)) {
+                        snprintf(why, len,
+                                 "event '%s': field '%s': name %u is empty or holds "
+                                 "control characters",
+                                 e->name, field->name, i);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+/* Whether another field of `e` is called `<field>_name`, the key the json sink adds. */
+static bool name_key_taken(const struct pk_event_type *e, const struct pk_field *field)
+{
+        size_t n = strlen(field->name);
+
+        for (uint32_t f = 0; f < e->n_fields; f++) {
+                const char *other = e->fields[f].name;
+
+                if (other && !strncmp(other, field->name, n) && !strcmp(other + n, "_name"))
+                        return true;
+        }
+        return false;
+}
+
+/* What a field says of itself, whatever the event's layout. */
+static int check_field_meaning(const struct pk_event_type *e, const struct pk_field *field,
+                               char *why, size_t len)
+{
+        /* an annotation of a btf_struct member: its type comes later, from BTF */
+        bool from_btf = e->btf_struct && field->type == 0;
+        const uint32_t integer_flags = PK_FIELD_ERRNO | PK_FIELD_SIGNAL | PK_FIELD_SYSCALL |
+                                       PK_FIELD_NET_ORDER | PK_FIELD_HEX | PK_FIELD_DURATION;
+        bool named =
+            field->names || (field->flags & (PK_FIELD_ERRNO | PK_FIELD_SIGNAL | PK_FIELD_SYSCALL));
+
+        if (!from_btf && (field->type < PK_FIELD_U8 || field->type > PK_FIELD_S16)) {
+                snprintf(why, len, "event '%s': field '%s' has unknown type %d", e->name,
+                         field->name, (int)field->type);
+                return -EINVAL;
+        }
+        if (field->flags & ~(uint32_t)(integer_flags | PK_FIELD_ZERO_ABSENT)) {
+                snprintf(why, len, "event '%s': field '%s' has unknown flags 0x%x", e->name,
+                         field->name, field->flags);
+                return -EINVAL;
+        }
+        if (!from_btf && (named || (field->flags & (PK_FIELD_NET_ORDER | PK_FIELD_DURATION))) &&
+            !type_is_integer(field->type)) {
+                snprintf(why, len,
+                         "event '%s': field '%s': names, errno, signal, syscall, network order "
+                         "and duration apply to integer fields only",
+                         e->name, field->name);
+                return -EINVAL;
+        }
+        if (field->names) {
+                int rc = check_names(e, field, why, len);
+
+                if (rc)
+                        return rc;
+        }
+        if (named && name_key_taken(e, field)) {
+                snprintf(why, len,
+                         "event '%s': field '%s' is named, and another field is '%s_name', the "
+                         "key its name is printed under",
+                         e->name, field->name, field->name);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* Where a declarative field lies in the sample: inside every sample it can come in. */
+static int check_field_layout(const struct pk_event_type *e, const struct pk_field *field,
+                              char *why, size_t len)
+{
+        uint32_t width = decode_field_width(field->type);
+
+        if (width && field->size != width) {
+                snprintf(why, len, "event '%s': field '%s' is %u bytes, its type needs %u", e->name,
+                         field->name, field->size, width);
+                return -EINVAL;
+        }
+        if (field->type == PK_FIELD_U64_ARRAY && (field->size == 0 || field->size % 8)) {
+                snprintf(why, len, "event '%s': array field '%s' has size %u, not n * 8", e->name,
+                         field->name, field->size);
+                return -EINVAL;
+        }
+        /* sinks read the elements in place: samples are 8-byte aligned, so must they be */
+        if (field->type == PK_FIELD_U64_ARRAY && field->offset % 8) {
+                snprintf(why, len,
+                         "event '%s': array field '%s' at offset %u is not 8-byte aligned", e->name,
+                         field->name, field->offset);
+                return -EINVAL;
+        }
+        /* only a string (array) to the sample's end (size 0) may start at min_size */
+        if ((uint64_t)field->offset + field->size > e->min_size) {
+                snprintf(why, len,
+                         "event '%s': field '%s' (offset %u, size %u) ends past min_size %u",
+                         e->name, field->name, field->offset, field->size, e->min_size);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/*
+ * `resolved`: a btf_struct event's table as the host built it from BTF;
+ * before that, only what the annotations say of themselves is checked.
+ */
+static int check_event_type(const struct pk_event_type *e, uint32_t index, bool resolved, char *why,
+                            size_t len)
 {
         uint32_t max = e->max_size ? e->max_size : e->min_size;
+        bool layout = !e->btf_struct || resolved;
 
         if (!e->name || !name_is_valid(e->name)) {
                 snprintf(why, len, "event type %u has no valid name", index);
                 return -EINVAL;
         }
-        if (e->min_size < sizeof(struct pk_event_header) || max < e->min_size) {
+        if (layout && (e->min_size < sizeof(struct pk_event_header) || max < e->min_size)) {
                 snprintf(why, len,
                          "event '%s': sizes [%u, %u] must start at sizeof(struct "
                          "pk_event_header) = %zu",
@@ -96,49 +255,18 @@ static int check_event_type(const struct pk_event_type *e, uint32_t index, char 
         }
         for (uint32_t f = 0; f < e->n_fields; f++) {
                 const struct pk_field *field = &e->fields[f];
-                uint32_t width;
+                int rc;
 
                 if (!field->name || !*field->name) {
                         snprintf(why, len, "event '%s': field %u has no name", e->name, f);
                         return -EINVAL;
                 }
-                if (field->type < PK_FIELD_U8 || field->type > PK_FIELD_U64_ARRAY) {
-                        snprintf(why, len, "event '%s': field '%s' has unknown type %d", e->name,
-                                 field->name, (int)field->type);
-                        return -EINVAL;
-                }
+                rc = check_field_meaning(e, field, why, len);
                 /* computed (decode()) or emitted fields have no layout to check */
-                if (e->decode || (e->flags & PK_EVENT_EMITTED))
-                        continue;
-                width = decode_field_width(field->type);
-                if (width && field->size != width) {
-                        snprintf(why, len, "event '%s': field '%s' is %u bytes, its type needs %u",
-                                 e->name, field->name, field->size, width);
-                        return -EINVAL;
-                }
-                if (field->type == PK_FIELD_U64_ARRAY && (field->size == 0 || field->size % 8)) {
-                        snprintf(why, len, "event '%s': array field '%s' has size %u, not n * 8",
-                                 e->name, field->name, field->size);
-                        return -EINVAL;
-                }
-                /* sinks read the elements in place: samples are 8-byte aligned, so must they be */
-                if (field->type == PK_FIELD_U64_ARRAY && field->offset % 8) {
-                        snprintf(why, len,
-                                 "event '%s': array field '%s' at offset %u is not 8-byte aligned",
-                                 e->name, field->name, field->offset);
-                        return -EINVAL;
-                }
-                /*
-                 * A declarative field must lie inside every sample it can come in;
-                 * only a string to the sample's end (size 0) may start at min_size.
-                 */
-                if ((uint64_t)field->offset + field->size > e->min_size) {
-                        snprintf(
-                            why, len,
-                            "event '%s': field '%s' (offset %u, size %u) ends past min_size %u",
-                            e->name, field->name, field->offset, field->size, e->min_size);
-                        return -EINVAL;
-                }
+                if (!rc && layout && !e->decode && !(e->flags & PK_EVENT_EMITTED))
+                        rc = check_field_layout(e, field, why, len);
+                if (rc)
+                        return rc;
         }
         return 0;
 }
@@ -158,7 +286,7 @@ static int check_probe(const struct pk_plugin *d, char *why, size_t len)
                 return -EINVAL;
         }
         for (uint32_t i = 0; i < d->n_events; i++) {
-                int rc = check_event_type(&d->events[i], i, why, len);
+                int rc = check_event_type(&d->events[i], i, false, why, len);
 
                 if (rc)
                         return rc;
@@ -199,20 +327,6 @@ static int check_sink(const struct pk_plugin *d, char *why, size_t len)
                 return -EINVAL;
         }
         return 0;
-}
-
-/*
- * `plugins` and `info` print a plugin's version and description as they are:
- * no control byte (a terminal escape, a newline forging a line) may be in
- * them. UTF-8 text is fine.
- */
-static bool text_is_printable(const char *text)
-{
-        for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-                if (*c < 0x20 || *c == 0x7f)
-                        return false;
-        }
-        return true;
 }
 
 int plugin_check_descriptor(const struct pk_plugin *d, char *why, size_t len)
@@ -278,6 +392,30 @@ const struct plugin_handle *plugin_set_find(const struct plugin_set *set, const 
         return NULL;
 }
 
+/*
+ * A probe's btf_struct events get the host's own tables, read from its BPF
+ * object's BTF, then the checks every declared layout gets.
+ */
+static int resolve_btf_events(struct plugin_handle *h, char *why, size_t why_len)
+{
+        int rc;
+
+        if (h->desc.kind != PK_KIND_PROBE)
+                return 0;
+        rc = btf_fields_resolve(&h->desc, &h->btf, why, why_len);
+        if (rc || !h->btf.events)
+                return rc;
+        h->desc.events = h->btf.events;
+        for (uint32_t i = 0; i < h->desc.n_events; i++) {
+                if (!h->desc.events[i].btf_struct)
+                        continue;
+                rc = check_event_type(&h->desc.events[i], i, true, why, why_len);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
 static int make_attach_option(struct plugin_handle *h)
 {
         const struct pk_plugin *d = &h->desc;
@@ -330,13 +468,17 @@ int plugin_set_add(struct plugin_set *set, const struct pk_plugin *desc, void *d
         handle.path = strdup(path);
         if (!handle.path)
                 return -ENOMEM;
-        rc = make_attach_option(&handle);
+        rc = resolve_btf_events(&handle, why, why_len);
+        if (!rc)
+                rc = make_attach_option(&handle);
         if (rc) {
+                btf_fields_free(&handle.btf);
                 free(handle.path);
                 return rc;
         }
         grown = realloc(set->items, (set->n + 1) * sizeof(*grown));
         if (!grown) {
+                btf_fields_free(&handle.btf);
                 free(handle.path);
                 free(handle.attach_choices);
                 return -ENOMEM;
@@ -453,6 +595,7 @@ void plugin_set_free(struct plugin_set *set)
         for (size_t i = 0; i < set->n; i++) {
                 free(set->items[i].path);
                 free(set->items[i].attach_choices);
+                btf_fields_free(&set->items[i].btf);
                 /* plugins stay mapped until exit: records may still point into them */
         }
         free(set->items);

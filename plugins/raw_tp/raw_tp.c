@@ -38,7 +38,7 @@ static const struct pk_option options[] = {
      .default_value = "false",
      .help = "mode = events: also hook each call's entry, for duration_ns and the arguments "
              "as passed; a second program per syscall, about twice the cost per call. "
-             "false: one program at the return, duration_ns 0"},
+             "false: one program at the return, duration_ns null"},
     {.key = "syscalls",
      .type = PK_OPT_LIST,
      .max = 32,
@@ -72,17 +72,16 @@ static const struct pk_field syscall_fields[SC_FIELDS] = {
                      .offset = offsetof(struct raw_tp_syscall_event, duration_ns),
                      .size = 8,
                      .flags = PK_FIELD_DURATION,
-                     .help = "time from entry to return"},
+                     .help = "time from entry to return; null unless durations = true"},
 };
 
 static int decode_syscall(void *plugin_state, const void *sample, size_t size,
                           union pk_value *values, uint64_t *absent)
 {
+        const struct raw_tp_state *state = plugin_state;
         const struct raw_tp_syscall_event *event = sample;
         const char *name = raw_tp_syscall_name(event->nr);
 
-        (void)plugin_state;
-        (void)absent;
         (void)size; /* the host checked it against min_size == max_size */
         if (!name)
                 name = "unknown";
@@ -93,6 +92,8 @@ static int decode_syscall(void *plugin_state, const void *sample, size_t size,
         values[SC_ARGS].arr.len = RAW_TP_SYSCALL_ARGS;
         values[SC_RET].s64 = event->ret;
         values[SC_DURATION].u64 = event->duration_ns;
+        if (state->exit_only) /* no entry hook: no duration to tell */
+                *absent |= 1ull << SC_DURATION;
         return 0;
 }
 

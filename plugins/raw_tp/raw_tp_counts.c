@@ -98,6 +98,7 @@ static int emit_count(struct raw_tp_state *state, const struct raw_tp_count_key 
             .tid = key->pid, /* counts are per process */
             .uid = value->uid,
             .type = RAW_TP_EVENT_SYSCALL_COUNTS,
+            .present = PK_HDR_TASK, /* no cgroup, no login: a process's calls may span several */
         };
         union pk_value values[RAW_TP_COUNT_FIELDS];
         struct pk_record rec = {

@@ -215,6 +215,60 @@ static int no_decode(void *state, const void *sample, size_t size, union pk_valu
         return 0;
 }
 
+/* ABI 2 types: addresses by their size, names on integers only and sane, no key clash. */
+static void test_new_field_types(struct pk_plugin *d, struct pk_event_type *event,
+                                 struct pk_field *field)
+{
+        static const struct pk_name good[] = {{1, "ONE"}, {2, "TWO"}};
+        static const struct pk_name bad[] = {{1, "ONE"}, {2, "T\nWO"}};
+        static const struct pk_names good_names = {PK_NAMES_FLAGS, 2, good};
+        static const struct pk_names bad_names = {PK_NAMES_ENUM, 2, bad};
+        static const struct pk_names odd_kind = {(enum pk_names_kind)3, 2, good};
+        static const struct pk_names empty = {PK_NAMES_ENUM, 0, NULL};
+        const uint32_t hdr = (uint32_t)sizeof(struct pk_event_header);
+        struct pk_field two[2];
+        uint32_t min = event->min_size;
+
+        event->min_size = hdr + 16;
+        *field = (struct pk_field){.name = "a", .type = PK_FIELD_IPV4, .offset = hdr, .size = 16};
+        EXPECT_REFUSED(d, "field 'a' is 16 bytes, its type needs 4");
+        *field = (struct pk_field){.name = "a", .type = PK_FIELD_IPV6, .offset = hdr, .size = 4};
+        EXPECT_REFUSED(d, "field 'a' is 4 bytes, its type needs 16");
+        field->size = 16;
+        EXPECT_INT(0, check(d));
+        field->flags = PK_FIELD_SIGNAL;
+        EXPECT_REFUSED(d, "apply to integer fields only");
+        *field = (struct pk_field){
+            .name = "f", .type = PK_FIELD_U32, .offset = hdr, .size = 4, .names = &good_names};
+        EXPECT_INT(0, check(d));
+        field->names = &bad_names;
+        EXPECT_REFUSED(d, "field 'f': name 1 is empty or holds control characters");
+        field->names = &odd_kind;
+        EXPECT_REFUSED(d, "field 'f' has names of unknown kind 3");
+        field->names = &empty;
+        EXPECT_REFUSED(d, "field 'f' has an empty names table");
+        field->names = NULL;
+        field->type = PK_FIELD_S8;
+        EXPECT_REFUSED(d, "field 'f' is 4 bytes, its type needs 1");
+        /* a named field's `<name>_name` key must not be another field's */
+        two[0] = (struct pk_field){.name = "sig",
+                                   .type = PK_FIELD_S32,
+                                   .offset = hdr,
+                                   .size = 4,
+                                   .flags = PK_FIELD_SIGNAL};
+        two[1] =
+            (struct pk_field){.name = "sig_name", .type = PK_FIELD_U32, .offset = hdr, .size = 4};
+        event->fields = two;
+        event->n_fields = 2;
+        EXPECT_REFUSED(d, "field 'sig' is named, and another field is 'sig_name'");
+        two[0].flags = 0;
+        EXPECT_INT(0, check(d));
+        event->fields = field;
+        event->n_fields = 1;
+        event->min_size = min;
+        *field = (struct pk_field){.name = "t", .type = PK_FIELD_U8, .offset = hdr};
+}
+
 static void test_event_types(void)
 {
         const uint32_t hdr = sizeof(struct pk_event_header);
@@ -269,8 +323,13 @@ static void test_event_types(void)
         field = (struct pk_field){.name = "", .type = PK_FIELD_U8, .offset = hdr};
         EXPECT_REFUSED(&d, "field 0 has no name");
         field.name = "t";
-        field.type = (enum pk_field_type)10;
-        EXPECT_REFUSED(&d, "field 't' has unknown type 10");
+        field.type = (enum pk_field_type)15;
+        EXPECT_REFUSED(&d, "field 't' has unknown type 15");
+        field.type = PK_FIELD_U8;
+        field.flags = 1u << 7;
+        EXPECT_REFUSED(&d, "field 't' has unknown flags 0x80");
+        field.flags = 0;
+        test_new_field_types(&d, &event, &field);
         event.fields = NULL;
         EXPECT_REFUSED(&d, "declares 1 fields but no field table");
         event.fields = &field;

@@ -159,10 +159,17 @@ struct pk_field {
         const struct pk_names *names; /* optional: names of values or bits */
 };
 
-/* A decoded value; which member is set follows the field's type. */
+/*
+ * A decoded value; which member is set follows the field's type. Integers
+ * are in host order (a PK_FIELD_NET_ORDER field is converted on decode).
+ */
 union pk_value {
         uint64_t u64; /* U8, U16, U32, U64, BOOL */
-        int64_t s64;  /* S32, S64 */
+        int64_t s64;  /* S8, S16, S32, S64 */
+        /*
+         * STR, STR_ARRAY (every string with its NUL), IPV4 and IPV6 (the 4 or
+         * 16 bytes of the address, network order)
+         */
         struct {
                 const char *ptr; /* not NUL-terminated necessarily; valid during the write */
                 uint32_t len;
