@@ -153,12 +153,14 @@ static bool name_key_taken(const struct pk_event_type *e, const struct pk_field 
 static int check_field_meaning(const struct pk_event_type *e, const struct pk_field *field,
                                char *why, size_t len)
 {
+        /* an annotation of a btf_struct member: its type comes later, from BTF */
+        bool from_btf = e->btf_struct && field->type == 0;
         const uint32_t integer_flags = PK_FIELD_ERRNO | PK_FIELD_SIGNAL | PK_FIELD_SYSCALL |
                                        PK_FIELD_NET_ORDER | PK_FIELD_HEX | PK_FIELD_DURATION;
         bool named =
             field->names || (field->flags & (PK_FIELD_ERRNO | PK_FIELD_SIGNAL | PK_FIELD_SYSCALL));
 
-        if (field->type < PK_FIELD_U8 || field->type > PK_FIELD_S16) {
+        if (!from_btf && (field->type < PK_FIELD_U8 || field->type > PK_FIELD_S16)) {
                 snprintf(why, len, "event '%s': field '%s' has unknown type %d", e->name,
                          field->name, (int)field->type);
                 return -EINVAL;
@@ -168,7 +170,7 @@ static int check_field_meaning(const struct pk_event_type *e, const struct pk_fi
                          field->name, field->flags);
                 return -EINVAL;
         }
-        if ((named || (field->flags & (PK_FIELD_NET_ORDER | PK_FIELD_DURATION))) &&
+        if (!from_btf && (named || (field->flags & (PK_FIELD_NET_ORDER | PK_FIELD_DURATION))) &&
             !type_is_integer(field->type)) {
                 snprintf(why, len,
                          "event '%s': field '%s': names, errno, signal, syscall, network order "
@@ -225,15 +227,21 @@ static int check_field_layout(const struct pk_event_type *e, const struct pk_fie
         return 0;
 }
 
-static int check_event_type(const struct pk_event_type *e, uint32_t index, char *why, size_t len)
+/*
+ * `resolved`: a btf_struct event's table as the host built it from BTF;
+ * before that, only what the annotations say of themselves is checked.
+ */
+static int check_event_type(const struct pk_event_type *e, uint32_t index, bool resolved, char *why,
+                            size_t len)
 {
         uint32_t max = e->max_size ? e->max_size : e->min_size;
+        bool layout = !e->btf_struct || resolved;
 
         if (!e->name || !name_is_valid(e->name)) {
                 snprintf(why, len, "event type %u has no valid name", index);
                 return -EINVAL;
         }
-        if (e->min_size < sizeof(struct pk_event_header) || max < e->min_size) {
+        if (layout && (e->min_size < sizeof(struct pk_event_header) || max < e->min_size)) {
                 snprintf(why, len,
                          "event '%s': sizes [%u, %u] must start at sizeof(struct "
                          "pk_event_header) = %zu",
@@ -255,7 +263,7 @@ static int check_event_type(const struct pk_event_type *e, uint32_t index, char 
                 }
                 rc = check_field_meaning(e, field, why, len);
                 /* computed (decode()) or emitted fields have no layout to check */
-                if (!rc && !e->decode && !(e->flags & PK_EVENT_EMITTED))
+                if (!rc && layout && !e->decode && !(e->flags & PK_EVENT_EMITTED))
                         rc = check_field_layout(e, field, why, len);
                 if (rc)
                         return rc;
@@ -278,7 +286,7 @@ static int check_probe(const struct pk_plugin *d, char *why, size_t len)
                 return -EINVAL;
         }
         for (uint32_t i = 0; i < d->n_events; i++) {
-                int rc = check_event_type(&d->events[i], i, why, len);
+                int rc = check_event_type(&d->events[i], i, false, why, len);
 
                 if (rc)
                         return rc;
@@ -384,6 +392,30 @@ const struct plugin_handle *plugin_set_find(const struct plugin_set *set, const 
         return NULL;
 }
 
+/*
+ * A probe's btf_struct events get the host's own tables, read from its BPF
+ * object's BTF, then the checks every declared layout gets.
+ */
+static int resolve_btf_events(struct plugin_handle *h, char *why, size_t why_len)
+{
+        int rc;
+
+        if (h->desc.kind != PK_KIND_PROBE)
+                return 0;
+        rc = btf_fields_resolve(&h->desc, &h->btf, why, why_len);
+        if (rc || !h->btf.events)
+                return rc;
+        h->desc.events = h->btf.events;
+        for (uint32_t i = 0; i < h->desc.n_events; i++) {
+                if (!h->desc.events[i].btf_struct)
+                        continue;
+                rc = check_event_type(&h->desc.events[i], i, true, why, why_len);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
 static int make_attach_option(struct plugin_handle *h)
 {
         const struct pk_plugin *d = &h->desc;
@@ -436,13 +468,17 @@ int plugin_set_add(struct plugin_set *set, const struct pk_plugin *desc, void *d
         handle.path = strdup(path);
         if (!handle.path)
                 return -ENOMEM;
-        rc = make_attach_option(&handle);
+        rc = resolve_btf_events(&handle, why, why_len);
+        if (!rc)
+                rc = make_attach_option(&handle);
         if (rc) {
+                btf_fields_free(&handle.btf);
                 free(handle.path);
                 return rc;
         }
         grown = realloc(set->items, (set->n + 1) * sizeof(*grown));
         if (!grown) {
+                btf_fields_free(&handle.btf);
                 free(handle.path);
                 free(handle.attach_choices);
                 return -ENOMEM;
@@ -559,6 +595,7 @@ void plugin_set_free(struct plugin_set *set)
         for (size_t i = 0; i < set->n; i++) {
                 free(set->items[i].path);
                 free(set->items[i].attach_choices);
+                btf_fields_free(&set->items[i].btf);
                 /* plugins stay mapped until exit: records may still point into them */
         }
         free(set->items);

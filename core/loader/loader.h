@@ -10,6 +10,8 @@
 
 #include <probekit/plugin.h>
 
+#include "btf_fields.h"
+
 struct plugin_handle {
         struct pk_plugin desc; /* the plugin's descriptor, zero-extended to the host's size */
         void *dl;              /* NULL for plugins built into probekit */
@@ -17,6 +19,8 @@ struct plugin_handle {
         /* `attach = auto|<mode>...`, for probes that declare attach modes */
         struct pk_option attach_option;
         const char **attach_choices;
+        /* the event tables resolved from BTF (desc.events points here when any) */
+        struct btf_fields btf;
 };
 
 struct plugin_set {
