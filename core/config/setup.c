@@ -12,6 +12,7 @@
 #include "capture_sink.h"
 #include "errlist.h"
 #include "log.h"
+#include "metrics_address.h"
 #include "validate.h"
 
 #ifndef PROBEKIT_PLUGIN_RELDIR
@@ -226,8 +227,9 @@ int setup_load_plugins(struct setup *s, const struct setup_args *args)
 
 static int apply_overrides(struct setup *s, const struct setup_args *args)
 {
-        const char *keys[] = {"format", "output", "control_socket"};
-        const char *values[] = {args->format, args->output, args->control_socket};
+        const char *keys[] = {"format", "output", "control_socket", "metrics"};
+        const char *values[] = {args->format, args->output, args->control_socket, args->metrics};
+        struct sockaddr_storage addr;
         char err[512];
 
         for (size_t i = 0; i < PK_COUNT(keys); i++) {
@@ -237,6 +239,11 @@ static int apply_overrides(struct setup *s, const struct setup_args *args)
                         fprintf(stderr, "probekit: --%s: %s\n", keys[i], err);
                         return -EINVAL;
                 }
+        }
+        if (args->metrics && *args->metrics &&
+            metrics_parse_address(args->metrics, &addr, err, sizeof(err))) {
+                fprintf(stderr, "probekit: --metrics: %s\n", err);
+                return -EINVAL;
         }
         return 0;
 }
