@@ -216,11 +216,12 @@ check_tp_exec() {
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	"$HELPER" exit 7
 	pk_stop || { fail "$c" "$PK_WHY"; return; }
-	has_event "$c" '"event":"exec"' '"filename":"/bin/pkvm-helper"' ||
-		{ fail "$c" "no exec event for /bin/pkvm-helper"; return; }
+	has_event "$c" '"event":"exec"' '"filename":"/bin/pkvm-helper"' \
+		'"argc":3,"argv":["/bin/pkvm-helper","exit","7"],"argv_truncated":false' ||
+		{ fail "$c" "no exec event for /bin/pkvm-helper with its argv"; return; }
 	has_event "$c" '"event":"exit"' '"comm":"pkvm-helper"' '"exit_code":7,' ||
 		{ fail "$c" "no exit event with exit_code 7 for pkvm-helper"; return; }
-	result "$c" PASS "exec and exit (code 7) of /bin/pkvm-helper"
+	result "$c" PASS "exec (with argv) and exit (code 7) of /bin/pkvm-helper"
 }
 
 check_raw_tp() {
