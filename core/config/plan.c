@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errlist.h"
+#include "metrics_address.h"
 #include "validate.h"
 
 static const char *const format_choices[] = {"text", "json", "capture", "none", NULL};
@@ -50,6 +51,12 @@ static const struct pk_option global_decls[] = {
      .default_value = "info",
      .choices = log_choices,
      .help = "Least severe message written to standard error."},
+    {.key = "metrics",
+     .type = PK_OPT_STRING,
+     .default_value = "",
+     .max = 63,
+     .help = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (an IPv4 address or a "
+             "bracketed IPv6 one, e.g. 127.0.0.1:9464); empty: off. See docs/metrics.md."},
     {.key = "mount_tracefs",
      .type = PK_OPT_BOOL,
      .default_value = "true",
@@ -86,6 +93,20 @@ static int assign_section(const struct config *cfg, const struct config_section 
         return first;
 }
 
+/* `metrics` must be an address run can listen on, so `check` refuses what run would. */
+static int check_metrics_address(const struct config *cfg, const struct option_set *global,
+                                 char *err, size_t err_len)
+{
+        const struct option_value *v = option_set_get(global, "metrics");
+        struct sockaddr_storage addr;
+        char why[256];
+
+        if (!v || !v->s || !*v->s || !metrics_parse_address(v->s, &addr, why, sizeof(why)))
+                return 0;
+        errlist_add(err, err_len, "%s:%u: metrics: %s", cfg->path, v->line, why);
+        return -EINVAL;
+}
+
 int plan_read_globals(const struct config *cfg, struct option_set *global, char *err,
                       size_t err_len)
 {
@@ -97,7 +118,10 @@ int plan_read_globals(const struct config *cfg, struct option_set *global, char 
         rc = option_set_init(global, arrays, counts, 1, err, err_len);
         if (rc || !sec)
                 return rc;
-        return assign_section(cfg, sec, global, "see docs/configuration.md", err, err_len);
+        rc = assign_section(cfg, sec, global, "see docs/configuration.md", err, err_len);
+        if (!rc)
+                rc = check_metrics_address(cfg, global, err, err_len);
+        return rc;
 }
 
 int instance_spec_init(struct instance_spec *spec, const char *name,

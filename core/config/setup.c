@@ -12,6 +12,7 @@
 #include "capture_sink.h"
 #include "errlist.h"
 #include "log.h"
+#include "metrics_address.h"
 #include "validate.h"
 
 #ifndef PROBEKIT_PLUGIN_RELDIR
@@ -77,10 +78,14 @@ int split_commas(const char *text, char ***items, size_t *n)
         return 0;
 }
 
-static void on_refusal(const char *path, const char *reason, void *ctx)
+static void on_refusal(const char *path, const char *reason, bool shadowed, void *ctx)
 {
         (void)ctx;
-        log_warn(NULL, "%s: refused: %s", path, reason);
+        /* a directory given on purpose winning over an installed plugin is no warning */
+        if (shadowed)
+                log_info(NULL, "%s: %s", path, reason);
+        else
+                log_warn(NULL, "%s: refused: %s", path, reason);
 }
 
 /* Whether `dir` was loaded already (under this or another name); else remember it. */
@@ -198,8 +203,9 @@ static int load_plugins(struct setup *s, const struct setup_args *args, bool col
         rc = add_builtin_sinks(s);
         if (rc)
                 return rc;
-        if (builtin) {
-                rc = load_dir(s, builtin, false);
+        /* in order of precedence: a plugin found first shadows those of its name after it */
+        for (size_t i = 0; i < args->n_plugin_dirs; i++) {
+                rc = load_dir(s, args->plugin_dirs[i], true);
                 if (rc)
                         return rc;
         }
@@ -209,11 +215,8 @@ static int load_plugins(struct setup *s, const struct setup_args *args, bool col
                 if (rc)
                         return rc;
         }
-        for (size_t i = 0; i < args->n_plugin_dirs; i++) {
-                rc = load_dir(s, args->plugin_dirs[i], true);
-                if (rc)
-                        return rc;
-        }
+        if (builtin)
+                return load_dir(s, builtin, false);
         return 0;
 }
 
@@ -224,8 +227,9 @@ int setup_load_plugins(struct setup *s, const struct setup_args *args)
 
 static int apply_overrides(struct setup *s, const struct setup_args *args)
 {
-        const char *keys[] = {"format", "output", "control_socket"};
-        const char *values[] = {args->format, args->output, args->control_socket};
+        const char *keys[] = {"format", "output", "control_socket", "metrics"};
+        const char *values[] = {args->format, args->output, args->control_socket, args->metrics};
+        struct sockaddr_storage addr;
         char err[512];
 
         for (size_t i = 0; i < PK_COUNT(keys); i++) {
@@ -235,6 +239,11 @@ static int apply_overrides(struct setup *s, const struct setup_args *args)
                         fprintf(stderr, "probekit: --%s: %s\n", keys[i], err);
                         return -EINVAL;
                 }
+        }
+        if (args->metrics && *args->metrics &&
+            metrics_parse_address(args->metrics, &addr, err, sizeof(err))) {
+                fprintf(stderr, "probekit: --metrics: %s\n", err);
+                return -EINVAL;
         }
         return 0;
 }

@@ -28,7 +28,8 @@ struct setup_args {
         const char *format; /* overrides, NULL when not given */
         const char *output;
         const char *control_socket;
-        char **probes; /* --probes */
+        const char *metrics; /* --metrics ADDRESS:PORT */
+        char **probes;       /* --probes */
         size_t n_probes;
 };
 

@@ -39,13 +39,18 @@ struct pk_instance {
         union pk_value *values; /* decode scratch: one per field of the widest event type */
 
         /* counters */
-        uint64_t events;       /* records delivered to the sinks */
-        uint64_t malformed;    /* samples skipped: wrong size or unknown type, decode failed */
-        uint64_t drops;        /* failed ring buffer reserves counted in the kernel */
-        uint64_t drops_logged; /* drops already reported on stderr */
+        uint64_t events;          /* records delivered to the sinks */
+        uint64_t malformed;       /* samples skipped: wrong size or unknown type, decode failed */
+        uint64_t drops;           /* failed ring buffer reserves counted in the kernel */
+        uint64_t drops_logged;    /* drops already reported on stderr */
+        uint64_t *events_by_type; /* per desc.events[] entry, for metrics; NULL for sinks */
+        double ring_fill_ratio;   /* fullest ring fill of the last stats interval, 0 to 1 */
 };
 
 const char *instance_state_name(enum instance_state state);
+
+/* Count one delivered record of event type `type` (an index into desc.events). */
+void instance_count_event(struct pk_instance *inst, uint32_t type);
 
 /* The host function table handed to plugins. */
 const struct pk_host *host_table(void);

@@ -69,6 +69,25 @@ const char *instance_state_name(enum instance_state state)
         return "?";
 }
 
+void instance_count_event(struct pk_instance *inst, uint32_t type)
+{
+        inst->events++;
+        if (inst->events_by_type && type < inst->plugin->desc.n_events)
+                inst->events_by_type[type]++;
+}
+
+/* The index of a record's event type (emitted records name theirs), or UINT32_MAX. */
+static uint32_t event_type_index(const struct pk_instance *inst, const char *event)
+{
+        const struct pk_plugin *d = &inst->plugin->desc;
+
+        for (uint32_t i = 0; event && i < d->n_events; i++) {
+                if (d->events[i].name == event || !strcmp(d->events[i].name, event))
+                        return i;
+        }
+        return UINT32_MAX;
+}
+
 static void host_log(struct pk_instance *inst, enum pk_log_level level, const char *fmt, ...)
 {
         va_list ap;
@@ -168,7 +187,7 @@ static int host_emit(struct pk_instance *inst, const struct pk_record *rec)
                 return -ENOTSUP;
         rc = record_sink(rec, record_sink_ctx);
         if (!rc)
-                inst->events++;
+                instance_count_event(inst, event_type_index(inst, rec->event));
         return rc;
 }
 

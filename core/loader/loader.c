@@ -153,12 +153,14 @@ static bool name_key_taken(const struct pk_event_type *e, const struct pk_field 
 static int check_field_meaning(const struct pk_event_type *e, const struct pk_field *field,
                                char *why, size_t len)
 {
+        /* an annotation of a btf_struct member: its type comes later, from BTF */
+        bool from_btf = e->btf_struct && field->type == 0;
         const uint32_t integer_flags = PK_FIELD_ERRNO | PK_FIELD_SIGNAL | PK_FIELD_SYSCALL |
                                        PK_FIELD_NET_ORDER | PK_FIELD_HEX | PK_FIELD_DURATION;
         bool named =
             field->names || (field->flags & (PK_FIELD_ERRNO | PK_FIELD_SIGNAL | PK_FIELD_SYSCALL));
 
-        if (field->type < PK_FIELD_U8 || field->type > PK_FIELD_S16) {
+        if (!from_btf && (field->type < PK_FIELD_U8 || field->type > PK_FIELD_S16)) {
                 snprintf(why, len, "event '%s': field '%s' has unknown type %d", e->name,
                          field->name, (int)field->type);
                 return -EINVAL;
@@ -168,7 +170,7 @@ static int check_field_meaning(const struct pk_event_type *e, const struct pk_fi
                          field->name, field->flags);
                 return -EINVAL;
         }
-        if ((named || (field->flags & (PK_FIELD_NET_ORDER | PK_FIELD_DURATION))) &&
+        if (!from_btf && (named || (field->flags & (PK_FIELD_NET_ORDER | PK_FIELD_DURATION))) &&
             !type_is_integer(field->type)) {
                 snprintf(why, len,
                          "event '%s': field '%s': names, errno, signal, syscall, network order "
@@ -225,15 +227,21 @@ static int check_field_layout(const struct pk_event_type *e, const struct pk_fie
         return 0;
 }
 
-static int check_event_type(const struct pk_event_type *e, uint32_t index, char *why, size_t len)
+/*
+ * `resolved`: a btf_struct event's table as the host built it from BTF;
+ * before that, only what the annotations say of themselves is checked.
+ */
+static int check_event_type(const struct pk_event_type *e, uint32_t index, bool resolved, char *why,
+                            size_t len)
 {
         uint32_t max = e->max_size ? e->max_size : e->min_size;
+        bool layout = !e->btf_struct || resolved;
 
         if (!e->name || !name_is_valid(e->name)) {
                 snprintf(why, len, "event type %u has no valid name", index);
                 return -EINVAL;
         }
-        if (e->min_size < sizeof(struct pk_event_header) || max < e->min_size) {
+        if (layout && (e->min_size < sizeof(struct pk_event_header) || max < e->min_size)) {
                 snprintf(why, len,
                          "event '%s': sizes [%u, %u] must start at sizeof(struct "
                          "pk_event_header) = %zu",
@@ -255,7 +263,7 @@ static int check_event_type(const struct pk_event_type *e, uint32_t index, char 
                 }
                 rc = check_field_meaning(e, field, why, len);
                 /* computed (decode()) or emitted fields have no layout to check */
-                if (!rc && !e->decode && !(e->flags & PK_EVENT_EMITTED))
+                if (!rc && layout && !e->decode && !(e->flags & PK_EVENT_EMITTED))
                         rc = check_field_layout(e, field, why, len);
                 if (rc)
                         return rc;
@@ -278,7 +286,7 @@ static int check_probe(const struct pk_plugin *d, char *why, size_t len)
                 return -EINVAL;
         }
         for (uint32_t i = 0; i < d->n_events; i++) {
-                int rc = check_event_type(&d->events[i], i, why, len);
+                int rc = check_event_type(&d->events[i], i, false, why, len);
 
                 if (rc)
                         return rc;
@@ -325,10 +333,19 @@ int plugin_check_descriptor(const struct pk_plugin *d, char *why, size_t len)
 {
         int rc;
 
+        if (d->abi_major < PK_ABI_MAJOR) {
+                /* the one line an out-of-tree plugin's author gets after the ABI break */
+                snprintf(why, len,
+                         "built against SDK %u (ABI %u.%u), this probekit has ABI %u.%u: "
+                         "rebuild it against SDK %u (docs/writing-a-plugin.md, \"From ABI %u\")",
+                         d->abi_major, d->abi_major, d->abi_minor, PK_ABI_MAJOR, PK_ABI_MINOR,
+                         PK_ABI_MAJOR, d->abi_major);
+                return -EINVAL;
+        }
         if (d->abi_major != PK_ABI_MAJOR) {
                 snprintf(why, len,
                          "built for ABI %u.%u, this probekit has ABI %u.%u (majors differ): "
-                         "rebuild the plugin against this probekit's SDK",
+                         "upgrade probekit, or rebuild the plugin against this probekit's SDK",
                          d->abi_major, d->abi_minor, PK_ABI_MAJOR, PK_ABI_MINOR);
                 return -EINVAL;
         }
@@ -384,6 +401,30 @@ const struct plugin_handle *plugin_set_find(const struct plugin_set *set, const 
         return NULL;
 }
 
+/*
+ * A probe's btf_struct events get the host's own tables, read from its BPF
+ * object's BTF, then the checks every declared layout gets.
+ */
+static int resolve_btf_events(struct plugin_handle *h, char *why, size_t why_len)
+{
+        int rc;
+
+        if (h->desc.kind != PK_KIND_PROBE)
+                return 0;
+        rc = btf_fields_resolve(&h->desc, &h->btf, why, why_len);
+        if (rc || !h->btf.events)
+                return rc;
+        h->desc.events = h->btf.events;
+        for (uint32_t i = 0; i < h->desc.n_events; i++) {
+                if (!h->desc.events[i].btf_struct)
+                        continue;
+                rc = check_event_type(&h->desc.events[i], i, true, why, why_len);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
 static int make_attach_option(struct plugin_handle *h)
 {
         const struct pk_plugin *d = &h->desc;
@@ -425,8 +466,8 @@ int plugin_set_add(struct plugin_set *set, const struct pk_plugin *desc, void *d
                 return rc;
         other = plugin_set_find(set, desc->name);
         if (other) {
-                snprintf(why, why_len, "plugin '%s' is already loaded from %s", desc->name,
-                         other->path);
+                snprintf(why, why_len, "shadowed: plugin '%s' is loaded from %s, which comes first",
+                         desc->name, other->path);
                 return -EEXIST;
         }
         /* an older plugin's descriptor is shorter: members past it read as zero */
@@ -436,13 +477,17 @@ int plugin_set_add(struct plugin_set *set, const struct pk_plugin *desc, void *d
         handle.path = strdup(path);
         if (!handle.path)
                 return -ENOMEM;
-        rc = make_attach_option(&handle);
+        rc = resolve_btf_events(&handle, why, why_len);
+        if (!rc)
+                rc = make_attach_option(&handle);
         if (rc) {
+                btf_fields_free(&handle.btf);
                 free(handle.path);
                 return rc;
         }
         grown = realloc(set->items, (set->n + 1) * sizeof(*grown));
         if (!grown) {
+                btf_fields_free(&handle.btf);
                 free(handle.path);
                 free(handle.attach_choices);
                 return -ENOMEM;
@@ -505,6 +550,24 @@ static bool has_so_suffix(const char *name)
         return len > 3 && !strcmp(name + len - 3, ".so");
 }
 
+/* Best effort: a refusal that cannot be kept is still logged by the caller. */
+static void keep_refusal(struct plugin_set *set, const char *path, const char *why, bool shadowed)
+{
+        struct plugin_refusal *grown =
+            realloc(set->refusals, (set->n_refusals + 1) * sizeof(*grown));
+
+        if (!grown)
+                return;
+        set->refusals = grown;
+        grown[set->n_refusals] = (struct plugin_refusal){strdup(path), strdup(why), shadowed};
+        if (grown[set->n_refusals].path && grown[set->n_refusals].reason) {
+                set->n_refusals++;
+                return;
+        }
+        free(grown[set->n_refusals].path);
+        free(grown[set->n_refusals].reason);
+}
+
 int plugin_set_load_dir(struct plugin_set *set, const char *dir, plugin_refusal_fn on_refusal,
                         void *ctx)
 {
@@ -538,12 +601,15 @@ int plugin_set_load_dir(struct plugin_set *set, const char *dir, plugin_refusal_
         qsort(names, n, sizeof(*names), compare_names);
         for (size_t i = 0; i < n; i++) {
                 char path[4096], why[512];
+                int err;
 
                 snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-                if (plugin_set_load_file(set, path, why, sizeof(why))) {
+                err = plugin_set_load_file(set, path, why, sizeof(why));
+                if (err) {
                         set->refused++;
+                        keep_refusal(set, path, why, err == -EEXIST);
                         if (on_refusal)
-                                on_refusal(path, why, ctx);
+                                on_refusal(path, why, err == -EEXIST, ctx);
                 }
         }
 cleanup:
@@ -559,8 +625,14 @@ void plugin_set_free(struct plugin_set *set)
         for (size_t i = 0; i < set->n; i++) {
                 free(set->items[i].path);
                 free(set->items[i].attach_choices);
+                btf_fields_free(&set->items[i].btf);
                 /* plugins stay mapped until exit: records may still point into them */
         }
         free(set->items);
+        for (size_t i = 0; i < set->n_refusals; i++) {
+                free(set->refusals[i].path);
+                free(set->refusals[i].reason);
+        }
+        free(set->refusals);
         memset(set, 0, sizeof(*set));
 }
