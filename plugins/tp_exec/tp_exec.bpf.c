@@ -25,7 +25,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool report_exits = true;
 const volatile bool failed_only = false;
 const volatile __u32 argv_max_bytes = PK_ARGV_MAX;
-const volatile __u32 argv_max_args = PK_ARGV_MAX_ARGS;
+const volatile __u32 argv_max_args = PK_ARGV_MAX; /* that many: no count cap */
 
 /* A #define in the kernel, so not in vmlinux.h; unchanged since 2.6. */
 #define SIGNAL_GROUP_EXIT 0x00000004

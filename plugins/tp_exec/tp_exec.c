@@ -34,10 +34,11 @@ static const struct pk_option tp_exec_options[] = {
     {
         .key = "argv_max_args",
         .type = PK_OPT_INT,
-        .default_value = "256",
+        .default_value = "4096",
         .min = 0,
-        .max = 256,
-        .help = "keep at most this many strings of an exec's argv; 0: no argv",
+        .max = 4096,
+        .help = "keep at most this many strings of an exec's argv (4096: no count cap, bytes "
+                "only); 0: no argv",
         .bpf_global = "argv_max_args",
     },
 };
@@ -82,7 +83,7 @@ static const struct pk_event_type tp_exec_events[] = {
         .fields = exec_fields,
         .n_fields = PK_COUNT(exec_fields),
         .min_size = offsetof(struct exec_event, argv),
-        .max_size = offsetof(struct exec_event, argv) + 4096,
+        .max_size = sizeof(struct exec_event),
         .btf_struct = "exec_event",
     },
     {

@@ -18,8 +18,8 @@ enum tp_exec_event_type {
  */
 #define TP_EXEC_FILENAME_MAX 256
 
-/* argv's buffer: PK_ARGV_BUF_SIZE of probekit/bpf/argv.bpf.h (4096 bytes kept). */
-#define TP_EXEC_ARGV_BUF 8192
+/* argv's buffer: PK_ARGV_BUF_SIZE of probekit/bpf/argv.bpf.h. */
+#define TP_EXEC_ARGV_BUF 4096
 
 /* A successful execve: variable size, argv is the tail. */
 struct exec_event {
