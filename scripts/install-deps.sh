@@ -9,6 +9,8 @@ packages=(
 	zlib1g-dev libinih-dev g++
 	# /metrics: the HTTP server (libmicrohttpd) and SHA-256 of the config (GnuTLS)
 	libgnutls28-dev libmicrohttpd-dev
+	# sd_notify() for the systemd unit's Type=notify readiness
+	libsystemd-dev
 	# ASan, UBSan, LeakSanitizer and libFuzzer runtimes (scripts/test-sanitizers.sh)
 	libclang-rt-14-dev
 	# tests: python3 drives the integration tests, script(1) gives bash a tty

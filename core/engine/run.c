@@ -19,6 +19,7 @@
 #include "metrics_server.h"
 #include "probe.h"
 #include "ring_reader.h"
+#include "service_notify.h"
 
 /* epoll_event.data.u32 tags: what became ready */
 enum loop_source {
@@ -291,6 +292,7 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                 log_error(NULL, "no probe is enabled");
                 return -ENOENT;
         }
+        service_notify_ready(enabled - failed, failed);
         return 0;
 }
 
@@ -447,6 +449,7 @@ static void close_fd(int *fd)
 
 void run_teardown(struct run *run)
 {
+        service_notify_stopping();
         /* no scrape may read the instances while they go away */
         metrics_server_stop(run->metrics);
         run->metrics = NULL;
