@@ -15,6 +15,8 @@ packages=(
 	pandoc
 	# the Debian packages: cpack -G DEB runs dpkg-shlibdeps (dpkg-dev) for Depends:
 	dpkg-dev
+	# the syslog sink's TLS (GnuTLS, above) and the nats sink's client (libnats)
+	libnats-dev
 	# ASan, UBSan, LeakSanitizer and libFuzzer runtimes (scripts/test-sanitizers.sh)
 	libclang-rt-14-dev
 	# tests: python3 drives the integration tests, script(1) gives bash a tty
@@ -25,6 +27,8 @@ packages=(
 	man-db systemd
 	# a program linking libreadline.so, for uprobe_bash's library lookup test
 	libreadline-dev
+	# network sinks' tests: real servers, certificates made with certtool
+	gnutls-bin nats-server rsyslog rsyslog-gnutls
 	# kernel matrix (tests/vm)
 	qemu-system-x86 busybox-static cpio kmod
 	# benchmark peers (bench/)

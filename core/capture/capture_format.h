@@ -37,8 +37,16 @@ enum capture_block_type {
         CAPTURE_BLOCK_TRAILER = 6,  /* the clean stop: nothing follows */
 };
 
-/* Per sample in a SAMPLES block: u32 size, u32 reserved, the bytes, padding. */
+/* Per sample in a SAMPLES block: u32 size, u32 flags, the stored bytes, padding. */
 #define CAPTURE_SAMPLE_PREFIX 8
+/* sizeof(struct pk_event_header): every sample starts with it */
+#define CAPTURE_SAMPLE_HEADER 56
+/*
+ * Sample flag: bytes 8..55 of the header (all but ts_ns) are those of the
+ * previous sample in the block and are not stored: the stored bytes are
+ * ts_ns, then the sample from byte 56 on.
+ */
+#define CAPTURE_SAMPLE_SAME_HEADER 1u
 
 /* The file header as it is on disk (little-endian hosts write it as is). */
 struct capture_file_header {

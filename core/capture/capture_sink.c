@@ -16,6 +16,8 @@
 #define PROBEKIT_VERSION "0.0.0"
 #endif
 
+_Static_assert(sizeof(struct pk_event_header) == CAPTURE_SAMPLE_HEADER, "sample header size");
+
 /* Counters go out at least this often while they change, and whenever drops do. */
 #define COUNTERS_EVERY_NS 1000000000ULL
 

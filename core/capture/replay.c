@@ -157,7 +157,7 @@ static int replay_sample(struct replay *rp, struct replay_probe *p, const unsign
         index = (uint32_t)(type - s->events);
         if (!p->event_selected[index] || !header_wanted(rp->filter, hdr))
                 return 0;
-        rec.ts_ns = (uint64_t)((int64_t)hdr->ts_ns + rp->clock_offset);
+        rec.ts_ns = hdr->ts_ns + (uint64_t)rp->clock_offset; /* wraps, as the writer's did */
         if (!time_wanted(rp->filter, rec.ts_ns))
                 return 0;
         if (s->custom_decode[index] && p->use_decode[index]) {
@@ -196,9 +196,22 @@ static struct replay_probe *probe_of(struct replay *rp, uint32_t id)
         return &rp->probes[id];
 }
 
+static int grow_scratch(struct replay *rp, uint32_t size)
+{
+        uint64_t *grown = realloc(rp->scratch, capture_padded(size));
+
+        if (!grown)
+                return -ENOMEM;
+        rp->scratch = (unsigned char *)grown;
+        rp->scratch_size = size;
+        return 0;
+}
+
 static int take_samples(struct replay *rp, const struct capture_block *b, char *why, size_t why_len)
 {
         struct cursor c = {.p = b->payload, .left = b->length};
+        unsigned char prev[CAPTURE_SAMPLE_HEADER];
+        bool have_prev = false;
         struct replay_probe *p;
         uint32_t id, count;
 
@@ -212,17 +225,42 @@ static int take_samples(struct replay *rp, const struct capture_block *b, char *
                 return 0;
         }
         for (uint32_t i = 0; i < count; i++) {
-                uint32_t size, reserved;
                 const unsigned char *data;
+                uint32_t size, flags, stored;
                 int rc;
 
-                if (!cursor_u32(&c, &size) || !cursor_u32(&c, &reserved) || size > c.left) {
+                if (!cursor_u32(&c, &size) || !cursor_u32(&c, &flags)) {
+                        snprintf(why, why_len, "sample %u of %u runs past the block's end", i + 1,
+                                 count);
+                        return -EINVAL;
+                }
+                if (flags & ~CAPTURE_SAMPLE_SAME_HEADER ||
+                    (flags && (size < CAPTURE_SAMPLE_HEADER || !have_prev))) {
+                        snprintf(why, why_len, "sample %u of %u has bad flags 0x%x", i + 1, count,
+                                 flags);
+                        return -EINVAL;
+                }
+                stored = flags ? size - (CAPTURE_SAMPLE_HEADER - 8) : size;
+                if (stored > c.left) {
                         snprintf(why, why_len, "sample %u of %u runs past the block's end", i + 1,
                                  count);
                         return -EINVAL;
                 }
                 data = c.p;
-                cursor_skip(&c, capture_padded(size) <= c.left ? capture_padded(size) : size);
+                cursor_skip(&c, capture_padded(stored) <= c.left ? capture_padded(stored) : stored);
+                if (flags) {
+                        /* rebuilt in an aligned buffer: ts_ns, the repeated header, the rest */
+                        if (rp->scratch_size < size && grow_scratch(rp, size))
+                                return -ENOMEM;
+                        memcpy(rp->scratch, data, 8);
+                        memcpy(rp->scratch + 8, prev + 8, CAPTURE_SAMPLE_HEADER - 8);
+                        memcpy(rp->scratch + CAPTURE_SAMPLE_HEADER, data + 8,
+                               size - CAPTURE_SAMPLE_HEADER);
+                        data = rp->scratch;
+                } else if (size >= CAPTURE_SAMPLE_HEADER) {
+                        memcpy(prev, data, CAPTURE_SAMPLE_HEADER);
+                        have_prev = true;
+                }
                 if (!p->selected)
                         continue;
                 rc = replay_sample(rp, p, data, size);
@@ -403,6 +441,9 @@ void replay_free(struct replay *rp)
         for (size_t i = 0; i < rp->n_probes; i++)
                 free_probe(&rp->probes[i]);
         free(rp->probes);
+        free(rp->scratch);
+        rp->scratch = NULL;
+        rp->scratch_size = 0;
         rp->probes = NULL;
         rp->n_probes = 0;
 }

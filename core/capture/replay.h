@@ -62,6 +62,8 @@ struct replay {
         struct replay_probe *probes; /* by instance id */
         size_t n_probes;
         int64_t clock_offset;
+        unsigned char *scratch; /* a sample rebuilt from a repeated header (8-aligned) */
+        uint32_t scratch_size;
         uint64_t records;
         uint64_t unknown_instance; /* samples and records of an instance without schema */
         bool trailer;

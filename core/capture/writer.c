@@ -99,6 +99,7 @@ void capture_writer_start_samples(struct capture_writer *w, uint32_t instance, u
         w->block_start = w->len;
         w->block_instance = instance;
         w->block_count = 0;
+        w->have_prev = false; /* every block decodes on its own */
         p = w->buf + w->len + CAPTURE_BLOCK_HEADER_SIZE;
         memcpy(p, &instance, 4);
         memset(p + 4, 0, 4); /* the count, set when the block closes */
@@ -168,7 +169,9 @@ int capture_writer_open(struct capture_writer *w, const char *path, const char *
         h.crc = crc32c(0, &h, offsetof(struct capture_file_header, crc));
         memcpy(w->buf, &h, sizeof(h));
         w->len = sizeof(h);
-        return 0;
+        /* at once: a reader following the file can check it before any event */
+        drain(w);
+        return capture_writer_take_error(w);
 }
 
 int capture_writer_take_error(struct capture_writer *w)

@@ -30,6 +30,9 @@ struct capture_writer {
         size_t block_start;
         uint32_t block_instance;
         uint32_t block_count;
+        /* the header of the block's last sample, for CAPTURE_SAMPLE_SAME_HEADER */
+        unsigned char prev_header[CAPTURE_SAMPLE_HEADER];
+        bool have_prev;
         int64_t clock_offset;
         bool clock_written;
         /* totals, for the trailer */
@@ -51,22 +54,41 @@ void capture_writer_clock(struct capture_writer *w, int64_t offset_ns);
 /* Slow path of capture_writer_sample(): close the open block, start one for `instance`. */
 void capture_writer_start_samples(struct capture_writer *w, uint32_t instance, uint32_t size);
 
-/* Append one raw sample of `instance`. */
+/*
+ * Append one raw sample of `instance`. A sample whose header, but for its
+ * timestamp, is the same as the previous sample's in the block (the same
+ * thread, again) is stored without those 48 bytes (CAPTURE_SAMPLE_SAME_HEADER).
+ */
 static inline void capture_writer_sample(struct capture_writer *w, uint32_t instance,
                                          const void *data, uint32_t size)
 {
-        uint32_t entry = CAPTURE_SAMPLE_PREFIX + capture_padded(size);
+        const unsigned char *bytes = data;
+        uint32_t stored = size, flags = 0, entry;
         unsigned char *p;
 
         if (w->block_start == SIZE_MAX || w->block_instance != instance ||
-            CAPTURE_WRITER_BUFFER - w->len < entry)
+            CAPTURE_WRITER_BUFFER - w->len < CAPTURE_SAMPLE_PREFIX + capture_padded(size))
                 capture_writer_start_samples(w, instance, size);
         p = w->buf + w->len;
-        /* prefix: u32 size, u32 reserved; then the bytes, zero-padded to 8 */
+        if (size >= CAPTURE_SAMPLE_HEADER && w->have_prev &&
+            memcmp(bytes + 8, w->prev_header + 8, CAPTURE_SAMPLE_HEADER - 8) == 0) {
+                stored = size - (CAPTURE_SAMPLE_HEADER - 8);
+                flags = CAPTURE_SAMPLE_SAME_HEADER;
+                memcpy(p + CAPTURE_SAMPLE_PREFIX, bytes, 8);
+                memcpy(p + CAPTURE_SAMPLE_PREFIX + 8, bytes + CAPTURE_SAMPLE_HEADER,
+                       size - CAPTURE_SAMPLE_HEADER);
+        } else {
+                memcpy(p + CAPTURE_SAMPLE_PREFIX, bytes, size);
+                if (size >= CAPTURE_SAMPLE_HEADER) {
+                        memcpy(w->prev_header, bytes, CAPTURE_SAMPLE_HEADER);
+                        w->have_prev = true;
+                }
+        }
+        entry = CAPTURE_SAMPLE_PREFIX + capture_padded(stored);
+        /* prefix: u32 size, u32 flags; then the stored bytes, zero-padded to 8 */
         memcpy(p, &size, 4);
-        memset(p + 4, 0, 4);
-        memcpy(p + CAPTURE_SAMPLE_PREFIX, data, size);
-        memset(p + CAPTURE_SAMPLE_PREFIX + size, 0, entry - CAPTURE_SAMPLE_PREFIX - size);
+        memcpy(p + 4, &flags, 4);
+        memset(p + CAPTURE_SAMPLE_PREFIX + stored, 0, entry - CAPTURE_SAMPLE_PREFIX - stored);
         w->len += entry;
         w->block_count++;
         w->samples++;

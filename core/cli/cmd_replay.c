@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -328,6 +329,15 @@ static bool wait_for_more(struct run *run)
         return !stop_requested;
 }
 
+static bool file_is_short(int fd)
+{
+        struct stat st;
+
+        if (fstat(fd, &st) || st.st_size >= CAPTURE_FILE_HEADER_SIZE)
+                return false;
+        return lseek(fd, 0, SEEK_SET) == 0;
+}
+
 /* Replay one file; returns 0 when it was read whole, 1 when not. */
 static int replay_file(const char *path, struct replay_cli *cli, struct setup *s, struct run *run)
 {
@@ -347,8 +357,15 @@ static int replay_file(const char *path, struct replay_cli *cli, struct setup *s
                 return 1;
         }
         rc = capture_reader_open(&r, fd, why, sizeof(why));
+        /* a file just created: its header comes with the writer's first write */
+        while (rc == -EINVAL && cli->follow && !stop_requested && file_is_short(fd) &&
+               wait_for_more(run)) {
+                capture_reader_close(&r);
+                rc = capture_reader_open(&r, fd, why, sizeof(why));
+        }
         if (rc) {
                 fprintf(stderr, "probekit replay: %s: refused: %s\n", path, why);
+                capture_reader_close(&r);
                 status = 1;
                 goto cleanup;
         }

@@ -12,6 +12,7 @@ the reason, never a crash).
 """
 import os
 import random
+import select
 import shutil
 import struct
 import subprocess
@@ -189,6 +190,56 @@ def test_flipped_bytes(tmp, cap):
           "a newer major version is refused clearly", out.stderr)
 
 
+def test_follow_and_sinks(tmp):
+    """--follow shows events while the capture grows and ends at its trailer;
+    sink sections of --config get the records; --since/--until select by time."""
+    cap = os.path.join(tmp, "follow.cap")
+    pk = Probekit("[tp_exec]\n", fmt="capture", args=["--output", cap])
+    with pk:
+        follower = subprocess.Popen([PROBEKIT, "replay", "--follow", "-f", "json", "-o", "-",
+                                     cap], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
+        seen = []
+        for _ in range(3):
+            subprocess.run(["/bin/true"])
+        # the first event must show up while the run still goes on
+        if select.select([follower.stdout], [], [], 10)[0]:
+            seen.append(follower.stdout.readline())
+    check(seen and '"probe":"tp_exec"' in seen[0], "--follow shows an event while the run goes on",
+          seen)
+    try:
+        follower.wait(timeout=10)  # a few records: they fit the pipe
+    except subprocess.TimeoutExpired:
+        follower.kill()
+        follower.wait()
+    rest = follower.stdout.read()  # what readline() buffered included
+    check_eq(follower.returncode, 0, "--follow ends at the trailer with 0")
+    everything = replay(cap).stdout.splitlines()
+    followed = [line.rstrip("\n") for line in seen] + rest.splitlines()
+    check(followed == everything, "--follow gave every record of the file",
+          f"{len(followed)} vs {len(everything)}")
+
+    out_path = os.path.join(tmp, "sink.json")
+    ini = os.path.join(tmp, "sinks.ini")
+    with open(ini, "w") as f:
+        f.write(f"[archive]\nplugin = json\noutput = {out_path}\n")
+    out = run_cli("replay", "-c", ini, "-f", "none", cap)
+    check_eq(out.returncode, 0, "replay into a configured sink exits 0")
+    with open(out_path) as f:
+        check(f.read().splitlines() == everything, "the config's sink got every record")
+
+    if len(everything) >= 2:
+        import json
+        stamps = [json.loads(line)["ts"] for line in everything]
+        middle = sorted(stamps)[len(stamps) // 2]
+        since = replay(cap, "--since", f"{middle // 10**9}.{middle % 10**9:09d}").stdout
+        check_eq(len(since.splitlines()), sum(1 for t in stamps if t >= middle),
+                 "--since keeps the records at or after the time")
+        until = replay(cap, "--until", f"{middle // 10**9}.{middle % 10**9:09d}").stdout
+        check_eq(len(until.splitlines()), sum(1 for t in stamps if t < middle),
+                 "--until keeps the records before the time")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="pktest-capture-")
     try:
@@ -198,6 +249,7 @@ def main():
         test_as_nobody(tmp, cap, lines)
         test_truncation(tmp, cap, lines)
         test_flipped_bytes(tmp, cap)
+        test_follow_and_sinks(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     done()
