@@ -9,6 +9,8 @@ packages=(
 	zlib1g-dev libinih-dev g++
 	# /metrics: the HTTP server (libmicrohttpd) and SHA-256 of the config (GnuTLS)
 	libgnutls28-dev libmicrohttpd-dev
+	# the syslog sink's TLS (GnuTLS, above) and the nats sink's client (libnats)
+	libnats-dev
 	# ASan, UBSan, LeakSanitizer and libFuzzer runtimes (scripts/test-sanitizers.sh)
 	libclang-rt-14-dev
 	# tests: python3 drives the integration tests, script(1) gives bash a tty
@@ -17,6 +19,8 @@ packages=(
 	prometheus
 	# a program linking libreadline.so, for uprobe_bash's library lookup test
 	libreadline-dev
+	# network sinks' tests: real servers, certificates made with certtool
+	gnutls-bin nats-server rsyslog rsyslog-gnutls
 	# kernel matrix (tests/vm)
 	qemu-system-x86 busybox-static cpio kmod
 	# benchmark peers (bench/)

@@ -78,10 +78,14 @@ int split_commas(const char *text, char ***items, size_t *n)
         return 0;
 }
 
-static void on_refusal(const char *path, const char *reason, void *ctx)
+static void on_refusal(const char *path, const char *reason, bool shadowed, void *ctx)
 {
         (void)ctx;
-        log_warn(NULL, "%s: refused: %s", path, reason);
+        /* a directory given on purpose winning over an installed plugin is no warning */
+        if (shadowed)
+                log_info(NULL, "%s: %s", path, reason);
+        else
+                log_warn(NULL, "%s: refused: %s", path, reason);
 }
 
 /* Whether `dir` was loaded already (under this or another name); else remember it. */
@@ -199,8 +203,9 @@ static int load_plugins(struct setup *s, const struct setup_args *args, bool col
         rc = add_builtin_sinks(s);
         if (rc)
                 return rc;
-        if (builtin) {
-                rc = load_dir(s, builtin, false);
+        /* in order of precedence: a plugin found first shadows those of its name after it */
+        for (size_t i = 0; i < args->n_plugin_dirs; i++) {
+                rc = load_dir(s, args->plugin_dirs[i], true);
                 if (rc)
                         return rc;
         }
@@ -210,11 +215,8 @@ static int load_plugins(struct setup *s, const struct setup_args *args, bool col
                 if (rc)
                         return rc;
         }
-        for (size_t i = 0; i < args->n_plugin_dirs; i++) {
-                rc = load_dir(s, args->plugin_dirs[i], true);
-                if (rc)
-                        return rc;
-        }
+        if (builtin)
+                return load_dir(s, builtin, false);
         return 0;
 }
 

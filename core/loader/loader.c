@@ -333,10 +333,19 @@ int plugin_check_descriptor(const struct pk_plugin *d, char *why, size_t len)
 {
         int rc;
 
+        if (d->abi_major < PK_ABI_MAJOR) {
+                /* the one line an out-of-tree plugin's author gets after the ABI break */
+                snprintf(why, len,
+                         "built against SDK %u (ABI %u.%u), this probekit has ABI %u.%u: "
+                         "rebuild it against SDK %u (docs/writing-a-plugin.md, \"From ABI %u\")",
+                         d->abi_major, d->abi_major, d->abi_minor, PK_ABI_MAJOR, PK_ABI_MINOR,
+                         PK_ABI_MAJOR, d->abi_major);
+                return -EINVAL;
+        }
         if (d->abi_major != PK_ABI_MAJOR) {
                 snprintf(why, len,
                          "built for ABI %u.%u, this probekit has ABI %u.%u (majors differ): "
-                         "rebuild the plugin against this probekit's SDK",
+                         "upgrade probekit, or rebuild the plugin against this probekit's SDK",
                          d->abi_major, d->abi_minor, PK_ABI_MAJOR, PK_ABI_MINOR);
                 return -EINVAL;
         }
@@ -457,8 +466,8 @@ int plugin_set_add(struct plugin_set *set, const struct pk_plugin *desc, void *d
                 return rc;
         other = plugin_set_find(set, desc->name);
         if (other) {
-                snprintf(why, why_len, "plugin '%s' is already loaded from %s", desc->name,
-                         other->path);
+                snprintf(why, why_len, "shadowed: plugin '%s' is loaded from %s, which comes first",
+                         desc->name, other->path);
                 return -EEXIST;
         }
         /* an older plugin's descriptor is shorter: members past it read as zero */
@@ -541,6 +550,24 @@ static bool has_so_suffix(const char *name)
         return len > 3 && !strcmp(name + len - 3, ".so");
 }
 
+/* Best effort: a refusal that cannot be kept is still logged by the caller. */
+static void keep_refusal(struct plugin_set *set, const char *path, const char *why, bool shadowed)
+{
+        struct plugin_refusal *grown =
+            realloc(set->refusals, (set->n_refusals + 1) * sizeof(*grown));
+
+        if (!grown)
+                return;
+        set->refusals = grown;
+        grown[set->n_refusals] = (struct plugin_refusal){strdup(path), strdup(why), shadowed};
+        if (grown[set->n_refusals].path && grown[set->n_refusals].reason) {
+                set->n_refusals++;
+                return;
+        }
+        free(grown[set->n_refusals].path);
+        free(grown[set->n_refusals].reason);
+}
+
 int plugin_set_load_dir(struct plugin_set *set, const char *dir, plugin_refusal_fn on_refusal,
                         void *ctx)
 {
@@ -574,12 +601,15 @@ int plugin_set_load_dir(struct plugin_set *set, const char *dir, plugin_refusal_
         qsort(names, n, sizeof(*names), compare_names);
         for (size_t i = 0; i < n; i++) {
                 char path[4096], why[512];
+                int err;
 
                 snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-                if (plugin_set_load_file(set, path, why, sizeof(why))) {
+                err = plugin_set_load_file(set, path, why, sizeof(why));
+                if (err) {
                         set->refused++;
+                        keep_refusal(set, path, why, err == -EEXIST);
                         if (on_refusal)
-                                on_refusal(path, why, ctx);
+                                on_refusal(path, why, err == -EEXIST, ctx);
                 }
         }
 cleanup:
@@ -599,5 +629,10 @@ void plugin_set_free(struct plugin_set *set)
                 /* plugins stay mapped until exit: records may still point into them */
         }
         free(set->items);
+        for (size_t i = 0; i < set->n_refusals; i++) {
+                free(set->refusals[i].path);
+                free(set->refusals[i].reason);
+        }
+        free(set->refusals);
         memset(set, 0, sizeof(*set));
 }

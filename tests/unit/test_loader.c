@@ -62,8 +62,13 @@ static void test_abi_versions(void)
         d.abi_minor = PK_ABI_MINOR;
         d.abi_major = PK_ABI_MAJOR + 1;
         EXPECT_REFUSED(&d, "majors differ");
-        d.abi_major = PK_ABI_MAJOR - 1;
-        EXPECT_REFUSED(&d, "majors differ");
+        /* an ABI 1 plugin: one line that says what to do */
+        d.abi_major = 1;
+        d.abi_minor = 0;
+        EXPECT_REFUSED(&d, "built against SDK 1 (ABI 1.0), this probekit has ABI 2.");
+        EXPECT_HAS(why, "rebuild it against SDK 2");
+        EXPECT(!strchr(why, '\n'));
+        d.abi_minor = PK_ABI_MINOR;
 
         d.abi_major = PK_ABI_MAJOR;
         d.struct_size = DESC_SIZE_2_0 - 1;
@@ -367,7 +372,7 @@ static void test_set_add(void)
                    plugin_set_add(&set, &sample_alpha_probe, NULL, "built-in", why, sizeof(why)));
         EXPECT_INT(-EEXIST,
                    plugin_set_add(&set, &sample_alpha_probe, NULL, "again.so", why, sizeof(why)));
-        EXPECT_STR("plugin 'alpha' is already loaded from built-in", why);
+        EXPECT_STR("shadowed: plugin 'alpha' is loaded from built-in, which comes first", why);
         EXPECT_INT(1, set.n);
 
         /*
@@ -419,9 +424,11 @@ struct refusals {
         size_t n;
 };
 
-static void on_refusal(const char *path, const char *reason, void *ctx)
+static void on_refusal(const char *path, const char *reason, bool shadowed, void *ctx)
 {
         struct refusals *r = ctx;
+
+        EXPECT(shadowed == (strstr(path, "valid_copy.so") != NULL));
         const char *slash = strrchr(path, '/');
 
         if (!EXPECT(r->n < PK_COUNT(r->names)))
@@ -438,7 +445,7 @@ static void test_load_dir(const char *dir)
             {"garbage.so", "cannot be loaded"},
             {"no_description.so", "missing member 'description'"},
             {"no_symbol.so", "not a probekit plugin: it exports no 'probekit_plugin' symbol"},
-            {"valid_copy.so", "plugin 'unit_plugin' is already loaded from "},
+            {"valid_copy.so", "shadowed: plugin 'unit_plugin' is loaded from "},
             {"wrong_major.so", "majors differ"},
         };
         struct refusals r = {.n = 0};
@@ -456,6 +463,13 @@ static void test_load_dir(const char *dir)
                 }
                 EXPECT_HAS(r.reasons[0], "ldd");
                 EXPECT_HAS(r.reasons[3], "/valid.so");
+        }
+        /* kept in the set too, for `probekit plugins` */
+        if (EXPECT_INT(PK_COUNT(refused), set.n_refusals)) {
+                EXPECT_HAS(set.refusals[3].path, "/valid_copy.so");
+                EXPECT(set.refusals[3].shadowed);
+                EXPECT(!set.refusals[4].shadowed);
+                EXPECT_HAS(set.refusals[4].reason, "majors differ");
         }
         snprintf(valid_path, sizeof(valid_path), "%s/valid.so", dir);
         h = plugin_set_find(&set, "unit_plugin");
