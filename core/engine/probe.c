@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -12,6 +13,7 @@
 
 #include "attach_check.h"
 #include "log.h"
+#include "task_filter.h"
 
 static bool list_has(const char *const *names, const char *name)
 {
@@ -66,10 +68,11 @@ static int write_core_config(struct pk_instance *inst, struct bpf_object *obj, c
         cfg.filter_pid = (uint32_t)option_set_get(&inst->opts, "pid")->i;
         cfg.filter_uid = (uint32_t)option_set_get(&inst->opts, "uid")->i;
         cfg.wakeup_bytes = wakeup_threshold(inst, ring_size);
-        cfg.filter_auid = PK_ANY_UID;
-        cfg.filter_session = PK_ANY_UID;
         if (comm)
                 strncpy(cfg.filter_comm, comm, sizeof(cfg.filter_comm) - 1);
+        rc = task_filter_fill(&inst->opts, &cfg, why, why_len);
+        if (rc)
+                return rc;
         if (ring) {
                 rc = bpf_map__set_max_entries(ring, (uint32_t)ring_size);
                 if (rc) {
@@ -294,6 +297,14 @@ static int start_modes(struct pk_instance *inst, const struct probe_env *env)
         return rc;
 }
 
+uint64_t realtime_ns(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 int probe_start(struct pk_instance *inst, const struct probe_env *env)
 {
         const struct pk_plugin *d = &inst->plugin->desc;
@@ -327,6 +338,7 @@ int probe_start(struct pk_instance *inst, const struct probe_env *env)
                 }
         }
         inst->state = INSTANCE_ATTACHED;
+        inst->since_ns = realtime_ns();
         log_libbpf_set_owner(NULL);
         if (inst->mode)
                 log_info(inst->name, "attached (mode %s)", inst->mode);
