@@ -19,6 +19,7 @@ static const char usage[] =
     "Commands:\n"
     "  run       load and attach the probes, write their events to the sinks\n"
     "  list      show the probes of the running instance\n"
+    "  sessions  show the login sessions the running instance follows\n"
     "  plugins   list the plugins found on disk\n"
     "  info      show a plugin's options and event fields\n"
     "  check     validate a configuration file without loading BPF\n"
@@ -28,7 +29,7 @@ static const char usage[] =
     "Options: --help, --version\n"
     "\n"
     "Exit codes: 0 success; 1 no probe could attach or the loop failed; 2 bad\n"
-    "arguments or configuration; 3 no running instance (list).\n";
+    "arguments or configuration; 3 no running instance (list, sessions).\n";
 
 int main(int argc, char **argv)
 {
@@ -36,8 +37,9 @@ int main(int argc, char **argv)
                 const char *name;
                 int (*fn)(int argc, char **argv);
         } commands[] = {
-            {"run", cmd_run},   {"list", cmd_list},   {"plugins", cmd_plugins},
-            {"info", cmd_info}, {"check", cmd_check}, {"replay", cmd_replay},
+            {"run", cmd_run},           {"list", cmd_list},   {"plugins", cmd_plugins},
+            {"info", cmd_info},         {"check", cmd_check}, {"replay", cmd_replay},
+            {"sessions", cmd_sessions},
         };
 
         /*

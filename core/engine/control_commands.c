@@ -14,6 +14,7 @@ static int control_cmd_help(const struct control_call *call, struct strbuf *out)
 static const struct control_command commands[] = {
     {"help", control_cmd_help, 0, 0, "the commands this instance answers"},
     {"list", control_cmd_list, 0, 0, "probes and sinks: state, mode, counters, since when"},
+    {"sessions", control_cmd_sessions, 0, 0, "live login sessions: user, tty, client, counts"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -24,6 +24,7 @@ struct run_options {
         const char *control_socket;  /* NULL or "": none */
         const char *metrics_address; /* NULL or "": no /metrics endpoint */
         bool mount_tracefs;
+        bool sessions; /* login sessions as events (core/sessions/) */
 };
 
 struct run {
@@ -41,6 +42,7 @@ struct run {
         struct control_server *control; /* NULL without a control socket */
         struct metrics_server *metrics; /* NULL when metrics are off */
         uint64_t last_stats_ns;         /* CLOCK_MONOTONIC of the last drop check and tick */
+        struct sessions *sessions;      /* NULL when sessions are off */
         bool stop;
 };
 
