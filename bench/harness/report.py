@@ -83,6 +83,20 @@ def latency_table(res):
     return table(["tool", "events", "delivered", "p50 ms", "p99 ms", "max ms"], rows)
 
 
+def soak_table(res):
+    rows = [[f"{res['seconds']} s at {res['rate']} calls/s", fmt(res["produced"], "{:.0f}"),
+             fmt(res["delivered"], "{:.0f}"), fmt(res["dropped"], "{:.0f}"),
+             "yes" if res["balanced"] else "NO",
+             fmt(res["rss_first_kb"] and res["rss_first_kb"] / 1024, "{:.1f}"),
+             fmt(res["rss_last_kb"] and res["rss_last_kb"] / 1024, "{:.1f}"),
+             fmt(res["rss_max_kb"] and res["rss_max_kb"] / 1024, "{:.1f}"),
+             fmt(res["rss_slope_kb_per_min"], "{:+.1f}"),
+             fmt(res.get("anon_slope_kb_per_min"), "{:+.1f}"), fmt(res["samples"], "{:.0f}")]]
+    return table(["run", "produced", "delivered", "dropped (kernel)", "delivered + dropped = produced",
+                  "RSS first MB", "RSS last MB", "RSS max MB", "RSS slope KB/min",
+                  "heap (RssAnon) slope KB/min", "samples"], rows)
+
+
 def _find(res, prefix):
     for label, r in (res or {}).items():
         if label.startswith(prefix):
@@ -177,6 +191,17 @@ def targets(results):
                  f"bpftrace {fmt(bt_st and bt_st['max_rss_mb'], '{:.1f}')} MB")
         rows.append(("peak RSS < 16 MB", f"{pk_st['max_rss_mb']:.1f} MB", peers,
                      pk_st["max_rss_mb"] < 16))
+    sk = results.get("soak")
+    if sk:
+        rows.append(("soak: firehose delivered + dropped = produced, exactly",
+                     f"{sk['delivered']} + {sk['dropped']} of {sk['produced']}", "n/a",
+                     sk["balanced"]))
+        slope = sk["rss_slope_kb_per_min"]
+        rows.append(("soak: RSS flat (slope < 64 KB/min)", f"{fmt(slope, '{:+.1f}')} KB/min", "n/a",
+                     None if slope is None else abs(slope) < 64))
+        anon = sk.get("anon_slope_kb_per_min")
+        rows.append(("soak: heap flat (RssAnon slope < 16 KB/min)", f"{fmt(anon, '{:+.1f}')} KB/min",
+                     "n/a", None if anon is None else abs(anon) < 16))
     return rows
 
 
