@@ -13,6 +13,7 @@
 
 #include "attach_check.h"
 #include "log.h"
+#include "task_filter.h"
 
 static bool list_has(const char *const *names, const char *name)
 {
@@ -67,10 +68,11 @@ static int write_core_config(struct pk_instance *inst, struct bpf_object *obj, c
         cfg.filter_pid = (uint32_t)option_set_get(&inst->opts, "pid")->i;
         cfg.filter_uid = (uint32_t)option_set_get(&inst->opts, "uid")->i;
         cfg.wakeup_bytes = wakeup_threshold(inst, ring_size);
-        cfg.filter_auid = PK_ANY_UID;
-        cfg.filter_session = PK_ANY_UID;
         if (comm)
                 strncpy(cfg.filter_comm, comm, sizeof(cfg.filter_comm) - 1);
+        rc = task_filter_fill(&inst->opts, &cfg, why, why_len);
+        if (rc)
+                return rc;
         if (ring) {
                 rc = bpf_map__set_max_entries(ring, (uint32_t)ring_size);
                 if (rc) {
