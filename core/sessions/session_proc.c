@@ -91,6 +91,17 @@ static int read_stat(const char *proc_root, uint32_t pid, char *comm, size_t com
         return 0;
 }
 
+int session_proc_tty(const char *proc_root, uint32_t pid, char *tty, size_t len)
+{
+        uint32_t ppid, tty_nr;
+        char comm[16];
+        int rc = read_stat(proc_root, pid, comm, sizeof(comm), &ppid, &tty_nr);
+
+        if (!rc)
+                session_tty_name(tty_nr, tty, len);
+        return rc;
+}
+
 /* Parse one address of SSH_CONNECTION into the IPv6 form (IPv4 mapped). */
 static bool parse_addr(const char *text, uint8_t addr[16])
 {
@@ -338,8 +349,8 @@ int session_proc_origin(const char *proc_root, uint32_t pid, uint32_t session,
         return walk_origin(proc_root, member, session, out);
 }
 
-int session_proc_each_session(const char *proc_root, void (*fn)(uint32_t session, void *ctx),
-                              void *ctx)
+int session_proc_each_session(const char *proc_root,
+                              void (*fn)(uint32_t pid, uint32_t session, void *ctx), void *ctx)
 {
         DIR *dir = opendir(proc_root);
         struct dirent *e;
@@ -355,7 +366,7 @@ int session_proc_each_session(const char *proc_root, void (*fn)(uint32_t session
                         continue;
                 if (!session_proc_sessionid(proc_root, (uint32_t)pid, &session) &&
                     session != AUDIT_UNSET)
-                        fn(session, ctx);
+                        fn((uint32_t)pid, session, ctx);
         }
         closedir(dir);
         return 0;

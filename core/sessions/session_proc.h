@@ -50,10 +50,14 @@ void session_tty_name(uint32_t tty_nr, char *buf, size_t len);
 int session_proc_sessionid(const char *proc_root, uint32_t pid, uint32_t *session);
 
 /*
- * Call `fn` with the session id of every process under `proc_root` that has
- * one (not 4294967295). Returns 0 or -errno when the directory cannot be read.
+ * Call `fn` with the pid and session id of every process under `proc_root`
+ * that has one (not 4294967295). Returns 0 or -errno when the directory
+ * cannot be read.
  */
-int session_proc_each_session(const char *proc_root, void (*fn)(uint32_t session, void *ctx),
-                              void *ctx);
+int session_proc_each_session(const char *proc_root,
+                              void (*fn)(uint32_t pid, uint32_t session, void *ctx), void *ctx);
+
+/* The terminal of process `pid` ("" for none): 0, or -errno (gone). */
+int session_proc_tty(const char *proc_root, uint32_t pid, char *tty, size_t len);
 
 #endif

@@ -271,14 +271,23 @@ void sessions_observe(struct sessions *s, const struct pk_record *rec)
         emit(s, e, "start", hdr->present & PK_HDR_TASK ? hdr : NULL, rec->ts_ns);
 }
 
-static void mark_alive(uint32_t session, void *ctx)
+/*
+ * A process of `session` exists. A session's first activity often comes
+ * before its terminal does (sshd's PAM phase): its tty is learned here from
+ * the first of its processes that has one.
+ */
+static void mark_alive(uint32_t pid, uint32_t session, void *ctx)
 {
         struct sessions *s = ctx;
         bool found;
         size_t at = find(s, session, &found);
+        struct session *e = &s->items[at];
 
-        if (found)
-                s->items[at].alive = true;
+        if (!found)
+                return;
+        e->alive = true;
+        if (!e->origin.tty[0])
+                session_proc_tty(s->proc_root, pid, e->origin.tty, sizeof(e->origin.tty));
 }
 
 void sessions_tick(struct sessions *s, uint64_t now_ns)
