@@ -13,6 +13,7 @@
 #include "log.h"
 #include "probe.h"
 #include "run.h"
+#include "sink_host.h"
 #include "strbuf.h"
 
 static int make_address(const char *path, struct sockaddr_un *addr)
@@ -102,6 +103,8 @@ static void describe_instance(const struct pk_instance *inst, struct strbuf *out
                               "\"ring_size\":%lld",
                               (unsigned long long)inst->events, (unsigned long long)inst->drops,
                               (unsigned long long)inst->malformed, ring ? (long long)ring->i : 0LL);
+        } else {
+                sink_counters_json(inst, out);
         }
         strbuf_printf(out, "}");
 }
@@ -132,7 +135,7 @@ static void table_row(const struct pk_instance *inst, struct strbuf *out)
                 strbuf_printf(out, " %10llu %8llu", (unsigned long long)inst->events,
                               (unsigned long long)inst->drops);
         else
-                strbuf_printf(out, " %10s %8s", "-", "-");
+                sink_counters_text(inst, out);
         strbuf_printf(out, "%s%s\n", inst->reason[0] ? "  " : "", inst->reason);
 }
 

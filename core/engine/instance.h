@@ -43,6 +43,10 @@ struct pk_instance {
         uint64_t malformed;    /* samples skipped: wrong size or unknown type, decode failed */
         uint64_t drops;        /* failed ring buffer reserves counted in the kernel */
         uint64_t drops_logged; /* drops already reported on stderr */
+
+        /* sinks: what the host counts (sink_counters() adds the sink's own stats()) */
+        uint64_t sink_accepted; /* write() returned 0 */
+        uint64_t sink_refused;  /* write() returned -errno: dropped */
 };
 
 const char *instance_state_name(enum instance_state state);
