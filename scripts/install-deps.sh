@@ -7,10 +7,20 @@ packages=(
 	# build
 	build-essential cmake pkg-config clang llvm libbpf-dev bpftool libelf-dev
 	zlib1g-dev libinih-dev g++
+	# /metrics: the HTTP server (libmicrohttpd) and SHA-256 of the config (GnuTLS)
+	libgnutls28-dev libmicrohttpd-dev
+	# the syslog sink's TLS (GnuTLS, above) and the nats sink's client (libnats)
+	libnats-dev
+	# ASan, UBSan, LeakSanitizer and libFuzzer runtimes (scripts/test-sanitizers.sh)
+	libclang-rt-14-dev
 	# tests: python3 drives the integration tests, script(1) gives bash a tty
 	python3 bsdutils util-linux bash procps
+	# the metrics tests scrape probekit with a real Prometheus and run promtool
+	prometheus
 	# a program linking libreadline.so, for uprobe_bash's library lookup test
 	libreadline-dev
+	# network sinks' tests: real servers, certificates made with certtool
+	gnutls-bin nats-server rsyslog rsyslog-gnutls
 	# kernel matrix (tests/vm)
 	qemu-system-x86 busybox-static cpio kmod
 	# benchmark peers (bench/)

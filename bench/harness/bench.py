@@ -20,6 +20,7 @@ import exec_storm
 import firehose
 import latency
 import report
+import soak
 import startup
 from context import Context
 from procs import HarnessError
@@ -29,14 +30,19 @@ SCENARIOS = {
     "exec": (exec_storm, "2. Exec storm", report.exec_table),
     "startup": (startup, "3. Start-up and footprint", report.startup_table),
     "latency": (latency, "4. Latency at low rate", report.latency_table),
+    "soak": (soak, "5. Soak: every probe plus a firehose, RSS and accounting", report.soak_table),
 }
+# The soak takes ten minutes: only when asked for (--only soak), or 20 s with --quick.
+DEFAULT = ["firehose", "exec", "startup", "latency"]
 
 
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="1 run, tiny sizes: a smoke test")
     p.add_argument("--runs", type=int, help="repetitions per tool (median), default 5")
-    p.add_argument("--only", default=",".join(SCENARIOS), help="scenarios, comma-separated")
+    p.add_argument("--only", help="scenarios, comma-separated (default: all but soak; "
+                   "--quick adds a 20 s soak)")
+    p.add_argument("--soak-seconds", type=int, default=600, help="soak length, default 600")
     p.add_argument("--build-dir", required=True, help=argparse.SUPPRESS)
     p.add_argument("--tools-dir", required=True, help=argparse.SUPPRESS)
     p.add_argument("--work-dir", required=True, help=argparse.SUPPRESS)
@@ -58,6 +64,7 @@ def make_context(args):
     ctx.calls = args.calls or ctx.calls
     ctx.execs = args.execs or ctx.execs
     ctx.latency_events = args.latency_events or ctx.latency_events
+    ctx.soak_seconds = args.soak_seconds
     binary = os.path.join(args.build_dir, "bin", "probekit")
     if not args.no_probekit:
         if not os.access(binary, os.X_OK):
@@ -89,7 +96,8 @@ def header(ctx):
 
 def main(argv):
     args = parse_args(argv)
-    wanted = [name.strip() for name in args.only.split(",") if name.strip()]
+    only = args.only or ",".join(DEFAULT + (["soak"] if args.quick else []))
+    wanted = [name.strip() for name in only.split(",") if name.strip()]
     unknown = [name for name in wanted if name not in SCENARIOS]
     if unknown:
         print(f"unknown scenario(s): {', '.join(unknown)}; known: {', '.join(SCENARIOS)}",

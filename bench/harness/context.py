@@ -19,6 +19,7 @@ class Context:
     bpftrace_divisor: int = 20  # bpftrace gets calls / divisor (it is ~50x slower)
     execs: int = 5000  # exec storm size
     latency_events: int = 100  # one every 100 ms
+    soak_seconds: int = 600
     verbose: bool = False
 
     def tool(self, name):

@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 
+import capture_replay
 from counting import count_bytes, remove
 from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
 from stats import median, paired_ratio
@@ -24,6 +25,7 @@ BPFTRACE_SCRIPT = ("tracepoint:raw_syscalls:sys_enter /pid == {pid}/ {{ "
 
 BPFTRACE_LABEL = "bpftrace printf>file"
 REUSED_LABEL = "probekit json>file, reused pages"
+CAPTURE_LABEL = "probekit capture>file"
 
 PROBEKIT_CONFIG = """[raw_tp]
 mode = events
@@ -53,6 +55,12 @@ def variants(ctx):
                 return Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid) + extra, target,
                                 os.path.dirname(out))
             found.append((label, make, PROBEKIT_NEEDLE, files))
+        # raw samples, decoded afterwards by `probekit replay` (which counts them)
+        found.append((CAPTURE_LABEL,
+                      lambda pid, out: Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid), out,
+                                                os.path.dirname(out),
+                                                extra_args=["--format", "capture"]),
+                      PROBEKIT_NEEDLE, {"capture": True}))
     if ctx.have("bpftrace"):
         found.append((BPFTRACE_LABEL,
                       lambda pid, out: Bpftrace(BPFTRACE_SCRIPT.format(pid=pid), out),
@@ -94,8 +102,13 @@ def one_run(ctx, label, make, needle, run_dir, files=None):
                 delivered = tracer.count()
             elif tracer.output == "/dev/null":
                 delivered = tracer.reported_events()  # all its syscalls, not only getppid
+            elif files.get("capture"):
+                delivered, replay = capture_replay.measure(ctx.probekit, tracer.output, needle)
+                row.update(replay)
             else:
                 delivered = count_bytes(tracer.output, needle)
+            if tracer.output != "/dev/null" and delivered:
+                row["bytes_per_event"] = os.path.getsize(tracer.output) / delivered
             row["delivered"] = delivered
             row["lost"] = tracer.lost()
             row["delivered_rate"] = delivered / elapsed_s if delivered is not None else None

@@ -35,6 +35,16 @@ def firehose_table(res):
     text = table(["tool", "calls", "load M calls/s", "× untraced", "× floor", "ns/call",
                   "added ns/call", "delivered/calls", "delivered M ev/s", "lost (max)",
                   "tracer CPU ns/event"], rows)
+    capture = res.get("probekit capture>file")
+    json_file = res.get("probekit json>file")
+    if capture and capture.get("bytes_per_event"):
+        json_bytes = json_file and json_file.get("bytes_per_event")
+        text += (f"\n\nCapture file: {fmt(capture['bytes_per_event'], '{:.1f}')} bytes per event "
+                 f"(JSON lines: {fmt(json_bytes, '{:.1f}')}, ratio "
+                 f"{fmt(ratio(capture['bytes_per_event'], json_bytes), '{:.3f}')}); "
+                 f"`probekit replay` to JSON into /dev/null: "
+                 f"{fmt(capture.get('replay_rate') and capture['replay_rate'] / 1e6, '{:.2f}')} "
+                 f"M events/s.")
     cost = res.get("_file_write_cost")
     if cost:
         per_line = cost["new_pages_ns_per_kib"] * 289 / 1024
@@ -71,6 +81,20 @@ def latency_table(res):
     rows = [[label, fmt(r["sent"], "{:.0f}"), fmt(r["delivered"], "{:.0f}"), fmt(r["p50_ms"], "{:.1f}"),
              fmt(r["p99_ms"], "{:.1f}"), fmt(r["max_ms"], "{:.1f}")] for label, r in res.items()]
     return table(["tool", "events", "delivered", "p50 ms", "p99 ms", "max ms"], rows)
+
+
+def soak_table(res):
+    rows = [[f"{res['seconds']} s at {res['rate']} calls/s", fmt(res["produced"], "{:.0f}"),
+             fmt(res["delivered"], "{:.0f}"), fmt(res["dropped"], "{:.0f}"),
+             "yes" if res["balanced"] else "NO",
+             fmt(res["rss_first_kb"] and res["rss_first_kb"] / 1024, "{:.1f}"),
+             fmt(res["rss_last_kb"] and res["rss_last_kb"] / 1024, "{:.1f}"),
+             fmt(res["rss_max_kb"] and res["rss_max_kb"] / 1024, "{:.1f}"),
+             fmt(res["rss_slope_kb_per_min"], "{:+.1f}"),
+             fmt(res.get("anon_slope_kb_per_min"), "{:+.1f}"), fmt(res["samples"], "{:.0f}")]]
+    return table(["run", "produced", "delivered", "dropped (kernel)", "delivered + dropped = produced",
+                  "RSS first MB", "RSS last MB", "RSS max MB", "RSS slope KB/min",
+                  "heap (RssAnon) slope KB/min", "samples"], rows)
 
 
 def _find(res, prefix):
@@ -111,6 +135,25 @@ def targets(results):
             rows.append(("firehose, JSON to a file of reused pages: load rate ≥ 0.60 × floor",
                          fmt(share), f"bpftrace {fmt(peer)}",
                          None if share is None else share >= 0.60))
+        capture = _find(fh, "probekit capture>file")
+        if capture:
+            share = capture.get("x_floor")
+            complete = capture.get("delivered_fraction")
+            ok = (share is not None and share >= 0.90 and complete is not None
+                  and complete >= 1.0 and not capture.get("max_lost"))
+            rows.append(("firehose to a capture file: load rate ≥ 0.90 × floor, every call "
+                         "delivered", f"{fmt(share)}, delivered {fmt(complete, '{:.4f}')}",
+                         f"json>file {fmt(pk_file.get('x_floor'))}", None if share is None else ok))
+            cap_bytes, json_bytes = capture.get("bytes_per_event"), pk_file.get("bytes_per_event")
+            part = ratio(cap_bytes, json_bytes)
+            rows.append(("capture: bytes per event ≤ 1/3 of the JSON line's",
+                         f"{fmt(cap_bytes, '{:.1f}')} B ({fmt(part, '{:.3f}')})",
+                         f"JSON {fmt(json_bytes, '{:.1f}')} B",
+                         None if part is None else part <= 1 / 3))
+            rate = capture.get("replay_rate")
+            rows.append(("probekit replay to JSON ≥ 2 M events/s",
+                         fmt(rate and rate / 1e6, "{:.2f} M/s"), "n/a",
+                         None if rate is None else rate >= 2e6))
         if pk_null:
             share = pk_null.get("x_floor")
             rows.append(("firehose, JSON to /dev/null: load rate ≥ 0.60 × floor", fmt(share),
@@ -148,6 +191,17 @@ def targets(results):
                  f"bpftrace {fmt(bt_st and bt_st['max_rss_mb'], '{:.1f}')} MB")
         rows.append(("peak RSS < 16 MB", f"{pk_st['max_rss_mb']:.1f} MB", peers,
                      pk_st["max_rss_mb"] < 16))
+    sk = results.get("soak")
+    if sk:
+        rows.append(("soak: firehose delivered + dropped = produced, exactly",
+                     f"{sk['delivered']} + {sk['dropped']} of {sk['produced']}", "n/a",
+                     sk["balanced"]))
+        slope = sk["rss_slope_kb_per_min"]
+        rows.append(("soak: RSS flat (slope < 64 KB/min)", f"{fmt(slope, '{:+.1f}')} KB/min", "n/a",
+                     None if slope is None else abs(slope) < 64))
+        anon = sk.get("anon_slope_kb_per_min")
+        rows.append(("soak: heap flat (RssAnon slope < 16 KB/min)", f"{fmt(anon, '{:+.1f}')} KB/min",
+                     "n/a", None if anon is None else abs(anon) < 16))
     return rows
 
 

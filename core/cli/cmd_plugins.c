@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "describe.h"
+#include "log.h"
 #include "setup.h"
 
 struct disk_cli {
@@ -55,12 +56,30 @@ static int parse_disk_args(int argc, char **argv, const char *usage, struct disk
         return EXIT_OK;
 }
 
+/* The files not loaded, escaped: paths and reasons can hold what a plugin said. */
+static void print_not_loaded(const struct plugin_set *set)
+{
+        if (!set->n_refusals)
+                return;
+        printf("\nNot loaded:\n");
+        for (size_t i = 0; i < set->n_refusals; i++) {
+                const struct plugin_refusal *r = &set->refusals[i];
+                char path[4096], reason[1024];
+
+                log_escape(r->path, path, sizeof(path));
+                log_escape(r->reason, reason, sizeof(reason));
+                printf("  %s: %s%s\n", path, r->shadowed ? "" : "refused: ", reason);
+        }
+}
+
 int cmd_plugins(int argc, char **argv)
 {
         static const char usage[] =
             "Usage: probekit plugins [--plugin-dir DIR]... [--config FILE]\n"
-            "\nList the plugins found: name, version, kind, description, file.\n"
-            "Files that are refused are reported with the reason.\n";
+            "\nList the plugins found: name, version, kind, description, file. Then every\n"
+            "file that was not loaded, with the reason: refused, or shadowed by a plugin\n"
+            "of the same name found first (--plugin-dir, then the configuration's\n"
+            "plugin_dir, then the installed plugins).\n";
         struct disk_cli cli = {0};
         struct setup s;
         int rc = parse_disk_args(argc, argv, usage, &cli);
@@ -79,6 +98,7 @@ int cmd_plugins(int argc, char **argv)
                        p->desc.kind == PK_KIND_PROBE ? "probe" : "sink", p->desc.description,
                        p->path);
         }
+        print_not_loaded(&s.plugins);
 cleanup:
         setup_free(&s);
         setup_args_free(&cli.setup);

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "config_identity.h"
 #include "log.h"
 #include "run.h"
 #include "setup.h"
@@ -25,6 +27,7 @@ static const char run_usage[] =
     "  -d, --duration SECONDS     stop cleanly after this long\n"
     "  -P, --plugin-dir DIR       load plugins from DIR too (repeatable)\n"
     "  -s, --control-socket PATH  where `probekit list` reaches this instance\n"
+    "  -m, --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/metrics\n"
     "  -v, --verbose              debug messages, libbpf's included\n"
     "  -q, --quiet                errors only\n"
     "  -h, --help\n";
@@ -35,16 +38,29 @@ struct run_cli {
         int verbosity;
 };
 
+/*
+ * The loop compares durations in nanoseconds in 64 bits: anything longer
+ * than this (about 292 years) would wrap around and stop the run at once.
+ */
+#define MAX_DURATION_S (INT64_MAX / 1000000000LL)
+
 static int parse_duration(const char *text, long *out)
 {
+        unsigned long long value;
         char *end;
-        long value = strtol(text, &end, 10);
 
-        if (end == text || *end || value < 0) {
+        errno = 0;
+        value = strtoull(text, &end, 10);
+        if (end == text || *end || *text == '-' || *text == '+') {
                 fprintf(stderr, "probekit: --duration: '%s' is not a number of seconds\n", text);
                 return -EINVAL;
         }
-        *out = value;
+        if (errno == ERANGE || value > (unsigned long long)MAX_DURATION_S) {
+                fprintf(stderr, "probekit: --duration: '%s' is too long (at most %lld seconds)\n",
+                        text, (long long)MAX_DURATION_S);
+                return -ERANGE;
+        }
+        *out = (long)value;
         return 0;
 }
 
@@ -58,6 +74,7 @@ static int parse_args(int argc, char **argv, struct run_cli *cli)
             {"duration", required_argument, NULL, 'd'},
             {"plugin-dir", required_argument, NULL, 'P'},
             {"control-socket", required_argument, NULL, 's'},
+            {"metrics", required_argument, NULL, 'm'},
             {"verbose", no_argument, NULL, 'v'},
             {"quiet", no_argument, NULL, 'q'},
             {"help", no_argument, NULL, 'h'},
@@ -65,7 +82,7 @@ static int parse_args(int argc, char **argv, struct run_cli *cli)
         };
         int opt;
 
-        while ((opt = getopt_long(argc, argv, "c:p:f:o:d:P:s:vqh", longopts, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, "c:p:f:o:d:P:s:m:vqh", longopts, NULL)) != -1) {
                 switch (opt) {
                 case 'c':
                         cli->setup.config_path = optarg;
@@ -92,6 +109,9 @@ static int parse_args(int argc, char **argv, struct run_cli *cli)
                         break;
                 case 's':
                         cli->setup.control_socket = optarg;
+                        break;
+                case 'm':
+                        cli->setup.metrics = optarg;
                         break;
                 case 'v':
                         cli->verbosity = 1;
@@ -150,8 +170,11 @@ int cmd_run(int argc, char **argv)
         opts.flush_interval_ms = option_set_get(&s.global, "flush_interval_ms")->i;
         opts.stats_interval_s = option_set_get(&s.global, "stats_interval")->i;
         opts.control_socket = option_set_get(&s.global, "control_socket")->s;
+        opts.metrics_address = option_set_get(&s.global, "metrics")->s;
         opts.mount_tracefs = option_set_get(&s.global, "mount_tracefs")->b;
         opts.duration_s = cli.duration;
+        if (config_identity_loaded(cli.setup.config_path))
+                log_warn(NULL, "cannot hash the configuration for probekit_config_sha256_info");
         rc = run_setup(&run, &s.plan, &opts);
         if (!rc)
                 rc = run_loop(&run);

@@ -22,6 +22,7 @@ static const char usage[] =
     "  plugins   list the plugins found on disk\n"
     "  info      show a plugin's options and event fields\n"
     "  check     validate a configuration file without loading BPF\n"
+    "  replay    decode capture files (run --format capture) without BPF or root\n"
     "\n"
     "Run 'probekit COMMAND --help' for a command's options.\n"
     "Options: --help, --version\n"
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
                 int (*fn)(int argc, char **argv);
         } commands[] = {
             {"run", cmd_run},   {"list", cmd_list},   {"plugins", cmd_plugins},
-            {"info", cmd_info}, {"check", cmd_check},
+            {"info", cmd_info}, {"check", cmd_check}, {"replay", cmd_replay},
         };
 
         /*

@@ -28,9 +28,12 @@ struct config {
 };
 
 /*
- * Read an INI file. Syntax errors, keys outside a section, sections or keys
- * given twice are reported as "path:line: message" in `err`; returns 0 or
- * -errno (-EINVAL for a bad file).
+ * Read an INI file (a regular file only: never a FIFO, device or directory).
+ * Syntax errors, lines too long for the reader, NUL bytes, keys outside a
+ * section, sections or keys given twice are all reported, one
+ * "path:line: message" line each, in `err` (an errlist.h list); returns 0 or
+ * -errno of the first error (-EINVAL for a bad file). Even then `cfg` holds
+ * what was read, so validating it reports the later errors too.
  */
 int config_read_file(const char *path, struct config *cfg, char *err, size_t err_len);
 /* Same, from a string (the built-in default, tests). */

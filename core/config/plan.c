@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const format_choices[] = {"text", "json", "none", NULL};
+#include "errlist.h"
+#include "metrics_address.h"
+#include "validate.h"
+
+static const char *const format_choices[] = {"text", "json", "capture", "none", NULL};
 static const char *const log_choices[] = {"error", "warn", "info", "debug", NULL};
 
 static const struct pk_option global_decls[] = {
@@ -18,7 +22,7 @@ static const struct pk_option global_decls[] = {
      .default_value = "text",
      .choices = format_choices,
      .help = "Output format of the main sink: text (aligned columns), json (one object per "
-             "line) or none."},
+             "line), capture (raw samples for `probekit replay`) or none."},
     {.key = "output",
      .type = PK_OPT_STRING,
      .default_value = "-",
@@ -47,6 +51,12 @@ static const struct pk_option global_decls[] = {
      .default_value = "info",
      .choices = log_choices,
      .help = "Least severe message written to standard error."},
+    {.key = "metrics",
+     .type = PK_OPT_STRING,
+     .default_value = "",
+     .max = 63,
+     .help = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (an IPv4 address or a "
+             "bracketed IPv6 one, e.g. 127.0.0.1:9464); empty: off. See docs/metrics.md."},
     {.key = "mount_tracefs",
      .type = PK_OPT_BOOL,
      .default_value = "true",
@@ -59,26 +69,42 @@ const struct pk_option *global_options(size_t *count)
         return global_decls;
 }
 
-/* Assign every entry of a section, naming file:line for the first bad one. */
+/* Assign every entry of a section, adding file:line of each bad one to `err`. */
 static int assign_section(const struct config *cfg, const struct config_section *sec,
                           struct option_set *opts, const char *what, char *err, size_t err_len)
 {
+        int first = 0;
+
         for (size_t i = 0; i < sec->n_entries; i++) {
                 const struct config_entry *e = &sec->entries[i];
                 char why[512];
                 int rc = option_set_assign(opts, e->key, e->value, e->line, why, sizeof(why));
 
                 if (rc == -ENOENT) {
-                        snprintf(err, err_len, "%s:%u: unknown option '%s' in [%s] (%s)", cfg->path,
-                                 e->line, e->key, sec->name, what);
-                        return -EINVAL;
+                        errlist_add(err, err_len, "%s:%u: unknown option '%s' in [%s] (%s)",
+                                    cfg->path, e->line, e->key, sec->name, what);
+                        rc = -EINVAL;
+                } else if (rc) {
+                        errlist_add(err, err_len, "%s:%u: %s: %s", cfg->path, e->line, e->key, why);
                 }
-                if (rc) {
-                        snprintf(err, err_len, "%s:%u: %s: %s", cfg->path, e->line, e->key, why);
-                        return rc;
-                }
+                if (rc && !first)
+                        first = rc;
         }
-        return 0;
+        return first;
+}
+
+/* `metrics` must be an address run can listen on, so `check` refuses what run would. */
+static int check_metrics_address(const struct config *cfg, const struct option_set *global,
+                                 char *err, size_t err_len)
+{
+        const struct option_value *v = option_set_get(global, "metrics");
+        struct sockaddr_storage addr;
+        char why[256];
+
+        if (!v || !v->s || !*v->s || !metrics_parse_address(v->s, &addr, why, sizeof(why)))
+                return 0;
+        errlist_add(err, err_len, "%s:%u: metrics: %s", cfg->path, v->line, why);
+        return -EINVAL;
 }
 
 int plan_read_globals(const struct config *cfg, struct option_set *global, char *err,
@@ -92,7 +118,10 @@ int plan_read_globals(const struct config *cfg, struct option_set *global, char 
         rc = option_set_init(global, arrays, counts, 1, err, err_len);
         if (rc || !sec)
                 return rc;
-        return assign_section(cfg, sec, global, "see docs/configuration.md", err, err_len);
+        rc = assign_section(cfg, sec, global, "see docs/configuration.md", err, err_len);
+        if (!rc)
+                rc = check_metrics_address(cfg, global, err, err_len);
+        return rc;
 }
 
 int instance_spec_init(struct instance_spec *spec, const char *name,
@@ -127,7 +156,7 @@ int instance_spec_init(struct instance_spec *spec, const char *name,
         return 0;
 }
 
-static void spec_free(struct instance_spec *spec)
+void plan_spec_free(struct instance_spec *spec)
 {
         option_set_free(&spec->opts);
         free(spec->name);
@@ -186,8 +215,8 @@ static int add_section_instance(const struct config *cfg, const struct config_se
         plugin = plugin_set_find(plugins, plugin_name);
         if (!plugin) {
                 list_plugin_names(plugins, known, sizeof(known));
-                snprintf(err, err_len, "%s:%u: [%s]: no plugin named '%s' was found (found: %s)",
-                         cfg->path, line, sec->name, plugin_name, known);
+                errlist_add(err, err_len, "%s:%u: [%s]: no plugin named '%s' was found (found: %s)",
+                            cfg->path, line, sec->name, plugin_name, known);
                 return -ENOENT;
         }
         rc = instance_spec_init(&spec, sec->name, plugin, sec->line, err, err_len);
@@ -195,10 +224,13 @@ static int add_section_instance(const struct config *cfg, const struct config_se
                 return rc;
         snprintf(what, sizeof(what), "`probekit info %s` lists its options", plugin->desc.name);
         rc = assign_section(cfg, sec, &spec.opts, what, err, err_len);
+        /* values the schema took may still break the core's or the plugin's rules */
+        if (!rc && spec_enabled(&spec))
+                rc = spec_validate(&spec, cfg->path, err, err_len);
         if (!rc)
                 rc = plan_append(plan, &spec);
         if (rc)
-                spec_free(&spec);
+                plan_spec_free(&spec);
         return rc;
 }
 
@@ -221,7 +253,7 @@ static int add_default_instance(struct plan *plan, const struct plugin_handle *p
                 return rc;
         rc = plan_append(plan, &spec);
         if (rc)
-                spec_free(&spec);
+                plan_spec_free(&spec);
         return rc;
 }
 
@@ -231,13 +263,23 @@ int plan_build(const struct config *cfg, const struct plugin_set *plugins, bool 
         int rc = 0;
 
         memset(plan, 0, sizeof(*plan));
+        /* every section, so that one run reports the errors of all of them */
         for (size_t i = 0; i < cfg->n_sections; i++) {
+                int section_rc;
+
                 if (!strcmp(cfg->sections[i].name, PK_GLOBAL_SECTION))
                         continue;
-                rc = add_section_instance(cfg, &cfg->sections[i], plugins, plan, err, err_len);
-                if (rc)
+                section_rc =
+                    add_section_instance(cfg, &cfg->sections[i], plugins, plan, err, err_len);
+                if (section_rc == -ENOMEM) {
+                        rc = section_rc;
                         goto cleanup;
+                }
+                if (section_rc && !rc)
+                        rc = section_rc;
         }
+        if (rc)
+                goto cleanup;
         for (size_t i = 0; all_probes && i < plugins->n; i++) {
                 const struct plugin_handle *plugin = &plugins->items[i];
 
@@ -299,7 +341,7 @@ int plan_select(struct plan *plan, const struct plugin_set *plugins, char *const
                             .opts.values[option_set_find(&spec->opts, "enabled")]
                             .b = true;
                 } else {
-                        spec_free(spec);
+                        plan_spec_free(spec);
                 }
                 memset(spec, 0, sizeof(*spec));
         }
@@ -319,7 +361,7 @@ bool spec_enabled(const struct instance_spec *spec)
 void plan_free(struct plan *plan)
 {
         for (size_t i = 0; i < plan->n_specs; i++)
-                spec_free(&plan->specs[i]);
+                plan_spec_free(&plan->specs[i]);
         free(plan->specs);
         memset(plan, 0, sizeof(*plan));
 }

@@ -55,6 +55,7 @@ int instance_spec_init(struct instance_spec *spec, const char *name,
                        size_t err_len);
 
 bool spec_enabled(const struct instance_spec *spec);
+void plan_spec_free(struct instance_spec *spec);
 void plan_free(struct plan *plan);
 
 #endif

@@ -9,7 +9,11 @@
 #include <unistd.h>
 
 #include "builtin_sinks.h"
+#include "capture_sink.h"
+#include "errlist.h"
 #include "log.h"
+#include "metrics_address.h"
+#include "validate.h"
 
 #ifndef PROBEKIT_PLUGIN_RELDIR
 #define PROBEKIT_PLUGIN_RELDIR "../lib/probekit/plugins"
@@ -74,10 +78,14 @@ int split_commas(const char *text, char ***items, size_t *n)
         return 0;
 }
 
-static void on_refusal(const char *path, const char *reason, void *ctx)
+static void on_refusal(const char *path, const char *reason, bool shadowed, void *ctx)
 {
         (void)ctx;
-        log_warn(NULL, "%s: refused: %s", path, reason);
+        /* a directory given on purpose winning over an installed plugin is no warning */
+        if (shadowed)
+                log_info(NULL, "%s: %s", path, reason);
+        else
+                log_warn(NULL, "%s: refused: %s", path, reason);
 }
 
 /* Whether `dir` was loaded already (under this or another name); else remember it. */
@@ -121,7 +129,8 @@ static int load_dir(struct setup *s, const char *dir, bool must_exist)
 
 static int add_builtin_sinks(struct setup *s)
 {
-        const struct pk_plugin *sinks[] = {&pk_text_sink_plugin, &pk_json_sink_plugin};
+        const struct pk_plugin *sinks[] = {&pk_text_sink_plugin, &pk_json_sink_plugin,
+                                           &pk_capture_sink_plugin};
         char why[256];
 
         for (size_t i = 0; i < PK_COUNT(sinks); i++) {
@@ -133,25 +142,51 @@ static int add_builtin_sinks(struct setup *s)
         return 0;
 }
 
+/*
+ * Read the file and [probekit]. A file with bad lines is still validated as
+ * far as it was read, so that one run names every error; they are kept in
+ * s->errors and printed once the plan is built too (setup_load), or here
+ * when the file could not be read at all.
+ */
 static int read_config(struct setup *s, const struct setup_args *args)
 {
-        char err[1024];
-        int rc;
+        int rc, globals_rc;
 
         if (args->config_path)
-                rc = config_read_file(args->config_path, &s->cfg, err, sizeof(err));
+                rc = config_read_file(args->config_path, &s->cfg, s->errors, sizeof(s->errors));
         else
-                rc = config_read_string("built-in default", "", &s->cfg, err, sizeof(err));
-        if (!rc)
-                rc = plan_read_globals(&s->cfg, &s->global, err, sizeof(err));
-        if (rc) {
-                fprintf(stderr, "probekit: %s\n", err);
+                rc = config_read_string("built-in default", "", &s->cfg, s->errors,
+                                        sizeof(s->errors));
+        if (rc && rc != -EINVAL) {
+                errlist_print(stderr, s->errors);
                 return rc;
         }
+        globals_rc = plan_read_globals(&s->cfg, &s->global, s->errors, sizeof(s->errors));
+        if (!rc)
+                rc = globals_rc;
+        if (globals_rc == -ENOMEM || (globals_rc && !s->global.values)) {
+                errlist_print(stderr, s->errors);
+                return globals_rc;
+        }
+        s->config_rc = rc;
         return 0;
 }
 
-int setup_load_plugins(struct setup *s, const struct setup_args *args)
+/* Print every error collected so far; returns the first error's code. */
+static int report_errors(struct setup *s, int rc)
+{
+        if (!rc)
+                rc = s->config_rc;
+        if (rc)
+                errlist_print(stderr, s->errors);
+        return rc;
+}
+
+/*
+ * With `collecting`, errors of the file are kept for setup_load to print with
+ * the plan's; `plugins` and `info` stop at them.
+ */
+static int load_plugins(struct setup *s, const struct setup_args *args, bool collecting)
 {
         const struct option_value *dirs;
         const char *builtin = builtin_plugin_dir();
@@ -161,11 +196,16 @@ int setup_load_plugins(struct setup *s, const struct setup_args *args)
         rc = read_config(s, args);
         if (rc)
                 return rc;
+        if (s->config_rc && !collecting) {
+                errlist_print(stderr, s->errors);
+                return s->config_rc;
+        }
         rc = add_builtin_sinks(s);
         if (rc)
                 return rc;
-        if (builtin) {
-                rc = load_dir(s, builtin, false);
+        /* in order of precedence: a plugin found first shadows those of its name after it */
+        for (size_t i = 0; i < args->n_plugin_dirs; i++) {
+                rc = load_dir(s, args->plugin_dirs[i], true);
                 if (rc)
                         return rc;
         }
@@ -175,18 +215,21 @@ int setup_load_plugins(struct setup *s, const struct setup_args *args)
                 if (rc)
                         return rc;
         }
-        for (size_t i = 0; i < args->n_plugin_dirs; i++) {
-                rc = load_dir(s, args->plugin_dirs[i], true);
-                if (rc)
-                        return rc;
-        }
+        if (builtin)
+                return load_dir(s, builtin, false);
         return 0;
+}
+
+int setup_load_plugins(struct setup *s, const struct setup_args *args)
+{
+        return load_plugins(s, args, false);
 }
 
 static int apply_overrides(struct setup *s, const struct setup_args *args)
 {
-        const char *keys[] = {"format", "output", "control_socket"};
-        const char *values[] = {args->format, args->output, args->control_socket};
+        const char *keys[] = {"format", "output", "control_socket", "metrics"};
+        const char *values[] = {args->format, args->output, args->control_socket, args->metrics};
+        struct sockaddr_storage addr;
         char err[512];
 
         for (size_t i = 0; i < PK_COUNT(keys); i++) {
@@ -196,6 +239,11 @@ static int apply_overrides(struct setup *s, const struct setup_args *args)
                         fprintf(stderr, "probekit: --%s: %s\n", keys[i], err);
                         return -EINVAL;
                 }
+        }
+        if (args->metrics && *args->metrics &&
+            metrics_parse_address(args->metrics, &addr, err, sizeof(err))) {
+                fprintf(stderr, "probekit: --metrics: %s\n", err);
+                return -EINVAL;
         }
         return 0;
 }
@@ -223,6 +271,13 @@ static int add_main_sink(struct setup *s)
                 fprintf(stderr, "probekit: main sink: %s\n", err);
                 return rc;
         }
+        err[0] = '\0';
+        rc = spec_validate(&spec, s->cfg.path, err, sizeof(err));
+        if (rc) {
+                errlist_print(stderr, err);
+                plan_spec_free(&spec);
+                return rc;
+        }
         grown = realloc(s->plan.specs, (s->plan.n_specs + 1) * sizeof(*grown));
         if (!grown)
                 return -ENOMEM;
@@ -233,23 +288,21 @@ static int add_main_sink(struct setup *s)
 
 int setup_load(struct setup *s, const struct setup_args *args)
 {
-        char err[1024];
         int rc;
 
-        rc = setup_load_plugins(s, args);
+        rc = load_plugins(s, args, true);
         if (!rc)
                 rc = apply_overrides(s, args);
         if (rc)
                 return rc;
-        rc =
-            plan_build(&s->cfg, &s->plugins, args->config_path == NULL, &s->plan, err, sizeof(err));
-        if (!rc && args->n_probes)
-                rc = plan_select(&s->plan, &s->plugins, args->probes, args->n_probes, err,
-                                 sizeof(err));
-        if (rc) {
-                fprintf(stderr, "probekit: %s\n", err);
+        rc = plan_build(&s->cfg, &s->plugins, args->config_path == NULL, &s->plan, s->errors,
+                        sizeof(s->errors));
+        if (!rc && !s->config_rc && args->n_probes)
+                rc = plan_select(&s->plan, &s->plugins, args->probes, args->n_probes, s->errors,
+                                 sizeof(s->errors));
+        rc = report_errors(s, rc);
+        if (rc)
                 return rc;
-        }
         return add_main_sink(s);
 }
 

@@ -29,7 +29,8 @@ struct setup_args {
         const char *format; /* overrides, NULL when not given */
         const char *output;
         const char *control_socket;
-        char **probes; /* --probes */
+        const char *metrics; /* --metrics ADDRESS:PORT */
+        char **probes;       /* --probes */
         size_t n_probes;
 };
 
@@ -40,6 +41,8 @@ struct setup {
         struct plan plan;
         char **plugin_dirs; /* resolved directories loaded so far */
         size_t n_plugin_dirs;
+        char errors[8192]; /* every configuration error (errlist.h) */
+        int config_rc;     /* first error of reading the file and [probekit] */
 };
 
 /* Config and plugins only (for `plugins` and `info`). Errors are printed. */

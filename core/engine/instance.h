@@ -39,10 +39,12 @@ struct pk_instance {
         union pk_value *values; /* decode scratch: one per field of the widest event type */
 
         /* counters */
-        uint64_t events;       /* records delivered to the sinks */
-        uint64_t malformed;    /* samples skipped: wrong size or unknown type, decode failed */
-        uint64_t drops;        /* failed ring buffer reserves counted in the kernel */
-        uint64_t drops_logged; /* drops already reported on stderr */
+        uint64_t events;          /* records delivered to the sinks */
+        uint64_t malformed;       /* samples skipped: wrong size or unknown type, decode failed */
+        uint64_t drops;           /* failed ring buffer reserves counted in the kernel */
+        uint64_t drops_logged;    /* drops already reported on stderr */
+        uint64_t *events_by_type; /* per desc.events[] entry, for metrics; NULL for sinks */
+        double ring_fill_ratio;   /* fullest ring fill of the last stats interval, 0 to 1 */
 
         /* sinks: what the host counts (sink_counters() adds the sink's own stats()) */
         uint64_t sink_accepted; /* write() returned 0 */
@@ -50,6 +52,9 @@ struct pk_instance {
 };
 
 const char *instance_state_name(enum instance_state state);
+
+/* Count one delivered record of event type `type` (an index into desc.events). */
+void instance_count_event(struct pk_instance *inst, uint32_t type);
 
 /* The host function table handed to plugins. */
 const struct pk_host *host_table(void);
@@ -60,6 +65,18 @@ void host_set_record_sink(record_sink_fn fn, void *ctx);
 /* Set by the run loop: registers a ring buffer map of an instance. */
 typedef int (*ringbuf_add_fn)(struct pk_instance *inst, int map_fd, void *ctx);
 void host_set_ringbuf_adder(ringbuf_add_fn fn, void *ctx);
+
+/*
+ * While set, host->option_error() adds "path:line: [instance] key: message"
+ * to `err` (an errlist) and counts it; otherwise it logs an error.
+ */
+struct host_validation {
+        const char *path; /* the configuration file, for messages */
+        char *err;
+        size_t err_len;
+        unsigned errors;
+};
+void host_set_validation(struct host_validation *v);
 
 /* CLOCK_MONOTONIC to CLOCK_REALTIME offset, refreshed on every timer tick. */
 void clock_refresh_offset(void);

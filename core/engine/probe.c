@@ -308,8 +308,10 @@ int probe_start(struct pk_instance *inst, const struct probe_env *env)
         if (d->probe->create) {
                 rc = d->probe->create(host_table(), inst, &inst->plugin_state);
                 if (rc) {
-                        append_reason(inst, NULL, "create() failed: ");
-                        append_reason(inst, NULL, strerror(-rc));
+                        char why[128];
+
+                        snprintf(why, sizeof(why), "create() failed: %s", strerror(-rc));
+                        append_reason(inst, NULL, why);
                         goto fail;
                 }
         }

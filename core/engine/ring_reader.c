@@ -82,6 +82,9 @@ long ring_reader_drain(struct ring_reader *r, uint64_t budget, ring_sample_fn fn
         long count = 0;
         int stop = 0;
 
+        if (prod - cons > r->peak_pending)
+                r->peak_pending = prod - cons;
+
         /* Re-read the producer's position each time we catch up with it. */
         while (cons < prod || (cons < (prod = load_acquire_u64(r->producer_pos)))) {
                 const uint32_t *header = (const uint32_t *)(r->data + (cons & r->mask));
@@ -108,4 +111,12 @@ long ring_reader_drain(struct ring_reader *r, uint64_t budget, ring_sample_fn fn
         if (cons != published)
                 store_release_u64(r->consumer_pos, cons);
         return stop < 0 ? stop : count;
+}
+
+double ring_reader_take_peak_fill(struct ring_reader *r)
+{
+        double fill = (double)r->peak_pending / (double)(r->mask + 1);
+
+        r->peak_pending = 0;
+        return fill > 1.0 ? 1.0 : fill;
 }

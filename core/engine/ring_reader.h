@@ -23,6 +23,7 @@ struct ring_reader {
         uint64_t mask;                /* data_size - 1 */
         size_t page_size;
         uint64_t publish_every; /* bytes consumed between consumer_pos stores */
+        uint64_t peak_pending;  /* most bytes found waiting at the start of a drain */
 };
 
 /* Map the ring buffer map `map_fd`; 0 or -errno. */
@@ -35,5 +36,11 @@ void ring_reader_close(struct ring_reader *r);
  * it stopped the drain (the sample it refused is consumed).
  */
 long ring_reader_drain(struct ring_reader *r, uint64_t budget, ring_sample_fn fn, void *ctx);
+
+/*
+ * The fullest the ring was at the start of a drain since the last call, as
+ * a fraction of its size (probekit_ring_fill_ratio), and start over.
+ */
+double ring_reader_take_peak_fill(struct ring_reader *r);
 
 #endif

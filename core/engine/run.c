@@ -12,9 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture_sink.h"
 #include "control.h"
 #include "decode.h"
 #include "log.h"
+#include "metrics_server.h"
 #include "probe.h"
 #include "ring_reader.h"
 #include "sink_host.h"
@@ -25,6 +27,7 @@ enum loop_source {
         SOURCE_SIGNAL,
         SOURCE_TIMER,
         SOURCE_CONTROL,
+        SOURCE_METRICS,
 };
 
 /* ring buffer callbacks get the instance as context; records go to this run */
@@ -79,11 +82,13 @@ static int on_sample(void *ctx, const void *data, uint32_t size)
         struct pk_instance *inst = ctx;
         struct pk_record rec;
 
+        if (capture_sample(active_run, inst, data, size))
+                return 0; /* captured raw, and no other sink wants it decoded */
         if (decode_sample(inst, data, size, &rec)) {
                 inst->malformed++;
                 return 0;
         }
-        inst->events++;
+        instance_count_event(inst, ((const struct pk_event_header *)data)->type);
         return run_deliver(&rec, active_run);
 }
 
@@ -157,9 +162,16 @@ static int open_sinks(struct run *run)
         return first_err;
 }
 
-static void instance_from_spec(struct pk_instance *inst, struct instance_spec *spec)
+static int instance_from_spec(struct pk_instance *inst, struct instance_spec *spec)
 {
+        uint32_t n_events = spec->plugin->desc.n_events;
+
         memset(inst, 0, sizeof(*inst));
+        if (spec->plugin->desc.kind == PK_KIND_PROBE && n_events) {
+                inst->events_by_type = calloc(n_events, sizeof(*inst->events_by_type));
+                if (!inst->events_by_type)
+                        return -ENOMEM;
+        }
         inst->name = spec->name;
         inst->plugin = spec->plugin;
         inst->opts = spec->opts;
@@ -167,6 +179,7 @@ static void instance_from_spec(struct pk_instance *inst, struct instance_spec *s
         inst->state = spec_enabled(spec) ? INSTANCE_PENDING : INSTANCE_DISABLED;
         spec->name = NULL;
         memset(&spec->opts, 0, sizeof(spec->opts));
+        return 0;
 }
 
 static int split_plan(struct run *run, struct plan *plan)
@@ -177,11 +190,14 @@ static int split_plan(struct run *run, struct plan *plan)
                 return -ENOMEM;
         for (size_t i = 0; i < plan->n_specs; i++) {
                 struct instance_spec *spec = &plan->specs[i];
+                int rc;
 
                 if (spec->plugin->desc.kind == PK_KIND_SINK)
-                        instance_from_spec(&run->sinks[run->n_sinks++], spec);
+                        rc = instance_from_spec(&run->sinks[run->n_sinks++], spec);
                 else
-                        instance_from_spec(&run->probes[run->n_probes++], spec);
+                        rc = instance_from_spec(&run->probes[run->n_probes++], spec);
+                if (rc)
+                        return rc;
         }
         return 0;
 }
@@ -219,6 +235,19 @@ static int setup_fds(struct run *run)
         return rc;
 }
 
+/* The /metrics endpoint, when asked for: its descriptor joins the loop. */
+static int start_metrics(struct run *run)
+{
+        const char *address = run->opts.metrics_address;
+
+        if (!address || !*address)
+                return 0;
+        run->metrics = metrics_server_start(address, run);
+        if (!run->metrics)
+                return -EADDRNOTAVAIL;
+        return add_to_epoll(run->epoll_fd, metrics_server_fd(run->metrics), SOURCE_METRICS);
+}
+
 size_t run_count_attached(const struct run *run)
 {
         size_t n = 0;
@@ -242,6 +271,7 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
         host_set_record_sink(run_deliver, run);
         host_set_ringbuf_adder(add_ringbuf, run);
         active_run = run;
+        capture_bind_run(run);
         rc = split_plan(run, plan);
         if (rc)
                 return rc;
@@ -250,6 +280,10 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                 log_error(NULL, "setting up the event loop: %s", strerror(-rc));
                 return rc;
         }
+        /* before any BPF is loaded: a port in use fails the run at once */
+        rc = start_metrics(run);
+        if (rc)
+                return rc;
         rc = open_sinks(run);
         if (rc)
                 return rc;
@@ -315,6 +349,20 @@ static void check_drops(struct run *run)
         }
 }
 
+/* Each probe's fullest ring fill of the interval that just ended. */
+static void take_ring_fill(struct run *run)
+{
+        for (size_t i = 0; i < run->n_probes; i++)
+                run->probes[i].ring_fill_ratio = 0;
+        for (size_t i = 0; i < run->n_rings; i++) {
+                struct ring_source *src = &run->rings[i];
+                double fill = ring_reader_take_peak_fill(&src->reader);
+
+                if (fill > src->inst->ring_fill_ratio)
+                        src->inst->ring_fill_ratio = fill;
+        }
+}
+
 static void tick_plugins(struct run *run)
 {
         for (size_t i = 0; i < run->n_probes; i++) {
@@ -341,6 +389,7 @@ static void on_timer(struct run *run)
                 run->last_stats_ns = now;
                 clock_refresh_offset();
                 check_drops(run);
+                take_ring_fill(run);
                 tick_plugins(run);
         }
         flush_sinks(run);
@@ -372,7 +421,9 @@ int run_loop(struct run *run)
         struct epoll_event events[8];
 
         while (!run->stop) {
-                int n = epoll_wait(run->epoll_fd, events, 8, -1);
+                int n =
+                    epoll_wait(run->epoll_fd, events, 8, metrics_server_timeout_ms(run->metrics));
+                bool metrics_ready = false;
 
                 if (n < 0) {
                         if (errno == EINTR)
@@ -393,8 +444,12 @@ int run_loop(struct run *run)
                         case SOURCE_CONTROL:
                                 control_serve(run->control_fd, run);
                                 break;
+                        case SOURCE_METRICS:
+                                metrics_ready = true;
+                                break;
                         }
                 }
+                metrics_server_after_wait(run->metrics, metrics_ready);
         }
         return 0;
 }
@@ -418,6 +473,9 @@ static void close_fd(int *fd)
 /* Deliver what the probes hold, then detach them. */
 static void stop_probes(struct run *run)
 {
+        /* no scrape may read the instances while they go away */
+        metrics_server_stop(run->metrics);
+        run->metrics = NULL;
         /* what is in the rings now was traced: deliver it before detaching */
         consume_rings(run);
         for (size_t i = 0; i < run->n_probes; i++) {
@@ -470,6 +528,7 @@ void run_teardown(struct run *run)
         for (size_t i = 0; i < run->n_probes; i++) {
                 option_set_free(&run->probes[i].opts);
                 free(run->probes[i].name);
+                free(run->probes[i].events_by_type);
         }
         for (size_t i = 0; i < run->n_sinks; i++) {
                 struct pk_instance *sink = &run->sinks[i];

@@ -13,13 +13,15 @@
 #include "instance.h"
 #include "plan.h"
 
+struct metrics_server;
 struct ring_source;
 
 struct run_options {
         int64_t flush_interval_ms;
         int64_t stats_interval_s;
-        int64_t duration_s;         /* 0: until a signal */
-        const char *control_socket; /* NULL or "": none */
+        int64_t duration_s;          /* 0: until a signal */
+        const char *control_socket;  /* NULL or "": none */
+        const char *metrics_address; /* NULL or "": no /metrics endpoint */
         bool mount_tracefs;
 };
 
@@ -36,7 +38,8 @@ struct run {
         int signal_fd;
         int timer_fd;
         int control_fd;
-        uint64_t last_stats_ns; /* CLOCK_MONOTONIC of the last drop check and tick */
+        struct metrics_server *metrics; /* NULL when metrics are off */
+        uint64_t last_stats_ns;         /* CLOCK_MONOTONIC of the last drop check and tick */
         bool stop;
         bool reader_gone;        /* a sink's write or flush met EPIPE */
         bool sink_open_failed;   /* a start-up error: exit 2 */

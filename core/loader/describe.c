@@ -40,6 +40,40 @@ const char *field_type_name(enum pk_field_type type)
         return "?";
 }
 
+/*
+ * The options the core adds to every probe, `attach` among them when the
+ * plugin has attach modes: "a, b and c", each name between `quote`s.
+ */
+static void print_common_options(const struct pk_plugin *d, const char *quote, FILE *out)
+{
+        size_t n;
+        const struct pk_option *core = core_probe_options(&n);
+        size_t total = n + (d->n_attach_modes ? 1 : 0);
+
+        for (size_t i = 0; i < total; i++) {
+                const char *key = i < n ? core[i].key : "attach";
+
+                fprintf(out, "%s%s%s%s",
+                        i == 0           ? ""
+                        : i + 1 == total ? " and "
+                                         : ", ",
+                        quote, key, quote);
+        }
+}
+
+static bool field_has_name_key(const struct pk_field *f)
+{
+        return f->names || (f->flags & (PK_FIELD_ERRNO | PK_FIELD_SIGNAL | PK_FIELD_SYSCALL));
+}
+
+/* The type column: "s64", and where the sinks add the value's name, under which key. */
+static void print_field_type(const struct pk_field *f, FILE *out)
+{
+        fputs(field_type_name(f->type), out);
+        if (field_has_name_key(f))
+                fprintf(out, ", named (`%s_name`)", f->name);
+}
+
 /* "enum (a|b|c)", with the bar escaped for Markdown tables. */
 static void print_option_type(const struct pk_option *o, bool markdown, FILE *out)
 {
@@ -75,9 +109,9 @@ static void print_options_markdown(const struct pk_plugin *d, FILE *out)
                 fputs("\n", out);
         }
         if (d->kind == PK_KIND_PROBE) {
-                fputs("Every probe also takes the common options `enabled`, `plugin`, `pid`, "
-                      "`uid`, `comm`, `ring_size` and `wakeup` (docs/configuration.md).\n",
-                      out);
+                fputs("Every probe also takes the common options ", out);
+                print_common_options(d, "`", out);
+                fputs(" (docs/configuration.md).\n", out);
         }
         if (d->n_attach_modes) {
                 fputs("Attach modes, in order of preference (option `attach`, default `auto`):",
@@ -91,8 +125,8 @@ static void print_options_markdown(const struct pk_plugin *d, FILE *out)
 static void print_events_markdown(const struct pk_plugin *d, FILE *out)
 {
         fputs("\n### Events\n\n"
-              "Every event also carries `ts`, `probe`, `event`, `pid`, `tid`, `uid`, `comm` "
-              "and `cgroup`",
+              "Every event also carries `ts`, `probe`, `event`, `pid`, `tid`, `uid`, `auid`, "
+              "`session`, `comm` and `cgroup` (null when the event has no such value)",
               out);
         fputs(d->n_attach_modes ? ", and `mode`, the attach mode in use.\n" : ".\n", out);
         for (uint32_t e = 0; e < d->n_events; e++) {
@@ -102,10 +136,11 @@ static void print_events_markdown(const struct pk_plugin *d, FILE *out)
                 if (t->help)
                         fprintf(out, "%s\n\n", t->help);
                 fputs("| field | type | description |\n| --- | --- | --- |\n", out);
-                for (uint32_t f = 0; f < t->n_fields; f++)
-                        fprintf(out, "| `%s` | %s | %s |\n", t->fields[f].name,
-                                field_type_name(t->fields[f].type),
-                                t->fields[f].help ? t->fields[f].help : "");
+                for (uint32_t f = 0; f < t->n_fields; f++) {
+                        fprintf(out, "| `%s` | ", t->fields[f].name);
+                        print_field_type(&t->fields[f], out);
+                        fprintf(out, " | %s |\n", t->fields[f].help ? t->fields[f].help : "");
+                }
         }
 }
 
@@ -132,18 +167,22 @@ static void print_plain(const struct plugin_handle *plugin, FILE *out)
                         fprintf(out, ", default '%s'", o->default_value);
                 fprintf(out, "\n      %s\n", o->help);
         }
-        if (d->kind == PK_KIND_PROBE)
-                fputs("  (and the common options: enabled, plugin, pid, uid, comm, ring_size, "
-                      "wakeup)\n",
-                      out);
+        if (d->kind == PK_KIND_PROBE) {
+                fputs("  (and the common options: ", out);
+                print_common_options(d, "", out);
+                fputs(")\n", out);
+        }
         for (uint32_t e = 0; e < d->n_events; e++) {
                 const struct pk_event_type *t = &d->events[e];
 
                 fprintf(out, "\nevent %s: %s\n", t->name, t->help ? t->help : "");
-                for (uint32_t f = 0; f < t->n_fields; f++)
-                        fprintf(out, "  %-16s %-7s %s\n", t->fields[f].name,
-                                field_type_name(t->fields[f].type),
-                                t->fields[f].help ? t->fields[f].help : "");
+                for (uint32_t f = 0; f < t->n_fields; f++) {
+                        fprintf(out, "  %-16s %-7s", t->fields[f].name,
+                                field_type_name(t->fields[f].type));
+                        if (field_has_name_key(&t->fields[f]))
+                                fprintf(out, " (named: %s_name)", t->fields[f].name);
+                        fprintf(out, " %s\n", t->fields[f].help ? t->fields[f].help : "");
+                }
         }
 }
 

@@ -3,10 +3,13 @@
 #include "instance.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "errlist.h"
 #include "log.h"
 
 static record_sink_fn record_sink;
@@ -64,6 +67,25 @@ const char *instance_state_name(enum instance_state state)
                 return "detached";
         }
         return "?";
+}
+
+void instance_count_event(struct pk_instance *inst, uint32_t type)
+{
+        inst->events++;
+        if (inst->events_by_type && type < inst->plugin->desc.n_events)
+                inst->events_by_type[type]++;
+}
+
+/* The index of a record's event type (emitted records name theirs), or UINT32_MAX. */
+static uint32_t event_type_index(const struct pk_instance *inst, const char *event)
+{
+        const struct pk_plugin *d = &inst->plugin->desc;
+
+        for (uint32_t i = 0; event && i < d->n_events; i++) {
+                if (d->events[i].name == event || !strcmp(d->events[i].name, event))
+                        return i;
+        }
+        return UINT32_MAX;
 }
 
 static void host_log(struct pk_instance *inst, enum pk_log_level level, const char *fmt, ...)
@@ -165,8 +187,39 @@ static int host_emit(struct pk_instance *inst, const struct pk_record *rec)
                 return -ENOTSUP;
         rc = record_sink(rec, record_sink_ctx);
         if (!rc)
-                inst->events++;
+                instance_count_event(inst, event_type_index(inst, rec->event));
         return rc;
+}
+
+/* Where option_error() reports while a configuration is validated. */
+static struct host_validation *validation;
+
+void host_set_validation(struct host_validation *v)
+{
+        validation = v;
+}
+
+static void host_option_error(struct pk_instance *inst, const char *key, const char *fmt, ...)
+{
+        const struct option_value *v = key ? option_set_get(&inst->opts, key) : NULL;
+        char msg[512];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        if (!validation) {
+                log_error(inst->name, "%s%s%s", key ? key : "", key ? ": " : "", msg);
+                return;
+        }
+        validation->errors++;
+        if (v && v->line)
+                errlist_add(validation->err, validation->err_len, "%s:%u: [%s] %s: %s",
+                            validation->path, v->line, inst->name, key, msg);
+        else
+                errlist_add(validation->err, validation->err_len, "%s: [%s]%s%s%s: %s",
+                            validation->path, inst->name, key ? " " : "", key ? key : "",
+                            key && v && !v->line ? " (default or command line)" : "", msg);
 }
 
 static const struct pk_host host = {
@@ -185,6 +238,7 @@ static const struct pk_host host = {
     .add_ringbuf = host_add_ringbuf,
     .emit = host_emit,
     .mono_to_realtime = clock_mono_to_realtime,
+    .option_error = host_option_error,
 };
 
 const struct pk_host *host_table(void)

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The `json` sink: one JSON object per record and line, keys in a fixed order
- * (ts, probe, event, mode, pid, tid, uid, comm, cgroup, then the event's own
- * fields as declared). This is the benchmarked path: no printf, no allocation.
+ * (ts, probe, event, mode, pid, tid, uid, auid, session, comm, cgroup, then
+ * the event's own fields as declared). A value the record does not have (a
+ * header field without its PK_HDR_* bit, every header field of a record made
+ * in user space, an event field marked absent) is null: every record of an
+ * event type has the same keys. A named value (errno, signal, syscall, a
+ * plugin's enum or flags) stays a number, and the key `<field>_name` that
+ * follows it holds the name, or null when the value has none.
+ * This is the benchmarked path: no printf, no allocation.
  *
  * A record is written through a pointer into the output buffer, committed
  * once at its end; before each piece a compare makes sure the buffer has the
@@ -18,6 +24,7 @@
 #include "format_number.h"
 #include "json_string.h"
 #include "sink_output.h"
+#include "value_names.h"
 
 /* Copies a string literal to p and moves p past it. */
 #define PUT_LITERAL(p, lit) ((p) = (char *)memcpy((p), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
@@ -25,20 +32,26 @@
 /* `,"cgroup":` and the like: the longest key with its comma, colon and quotes. */
 #define KEY_MAX 12
 
-/* ,"pid":N,"tid":N,"uid":N,"comm":"...","cgroup":N at its longest. */
-#define HEADER_TEXT_MAX (5 * KEY_MAX + 3 * 10 + FORMAT_NUMBER_MAX + JSON_STRING_MAX(PK_COMM_LEN))
+/* ,"pid":N,"tid":N,"uid":N,"auid":N,"session":N,"comm":"...","cgroup":N at its longest. */
+#define HEADER_TEXT_MAX (7 * KEY_MAX + 5 * 10 + FORMAT_NUMBER_MAX + JSON_STRING_MAX(PK_COMM_LEN))
+
+/* The header of a record made in user space: it has none of these values. */
+#define NULL_HEADER                                                                                \
+        ",\"pid\":null,\"tid\":null,\"uid\":null,\"auid\":null,\"session\":null,\"comm\":null,"    \
+        "\"cgroup\":null"
 
 /*
  * The formatted header of recent threads: a firehose repeats the same pid,
- * tid, uid, comm and cgroup on every event. An entry is found by the tid and
- * used only when every one of those fields is the same, to the byte (ts,
- * type and flags are not part of the text).
+ * tid, uid, login, comm and cgroup on every event. An entry is found by the
+ * tid and used only when every one of those fields and the presence mask
+ * are the same, to the byte (ts and type are not part of the text).
  */
 #define HEADER_CACHE_SIZE 8
 
 struct header_entry {
         uint64_t cgroup_id;
-        uint32_t pid, tid, uid;
+        uint32_t pid, tid, uid, auid, session;
+        uint16_t present;
         uint32_t len; /* of text; 0: the entry is empty */
         char comm[PK_COMM_LEN];
         char text[HEADER_TEXT_MAX];
@@ -87,22 +100,40 @@ static char *put_ts(struct json_state *js, char *p, uint64_t ts)
 static bool header_matches(const struct header_entry *e, const struct pk_event_header *hdr)
 {
         return e->len && e->tid == hdr->tid && e->pid == hdr->pid && e->uid == hdr->uid &&
+               e->auid == hdr->auid && e->session == hdr->session && e->present == hdr->present &&
                e->cgroup_id == hdr->cgroup_id && memcmp(e->comm, hdr->comm, PK_COMM_LEN) == 0;
+}
+
+/* The number when `present`, else null; p has room for FORMAT_NUMBER_MAX bytes. */
+static char *put_optional_u64(char *p, uint64_t value, bool present)
+{
+        if (present)
+                return format_u64(p, value);
+        return PUT_LITERAL(p, "null");
 }
 
 /* At p, which has room for HEADER_TEXT_MAX bytes. */
 static char *format_header(char *p, const struct pk_event_header *hdr)
 {
+        bool task = hdr->present & PK_HDR_TASK;
+
         PUT_LITERAL(p, ",\"pid\":");
-        p = format_u64(p, hdr->pid);
+        p = put_optional_u64(p, hdr->pid, task);
         PUT_LITERAL(p, ",\"tid\":");
-        p = format_u64(p, hdr->tid);
+        p = put_optional_u64(p, hdr->tid, task);
         PUT_LITERAL(p, ",\"uid\":");
-        p = format_u64(p, hdr->uid);
+        p = put_optional_u64(p, hdr->uid, task);
+        PUT_LITERAL(p, ",\"auid\":");
+        p = put_optional_u64(p, hdr->auid, hdr->present & PK_HDR_AUID);
+        PUT_LITERAL(p, ",\"session\":");
+        p = put_optional_u64(p, hdr->session, hdr->present & PK_HDR_SESSION);
         PUT_LITERAL(p, ",\"comm\":");
-        p = json_format_string(p, hdr->comm, PK_COMM_LEN);
+        if (task)
+                p = json_format_string(p, hdr->comm, PK_COMM_LEN);
+        else
+                PUT_LITERAL(p, "null");
         PUT_LITERAL(p, ",\"cgroup\":");
-        return format_u64(p, hdr->cgroup_id);
+        return put_optional_u64(p, hdr->cgroup_id, hdr->present & PK_HDR_CGROUP);
 }
 
 static void fill_header(struct header_entry *e, const struct pk_event_header *hdr)
@@ -112,13 +143,21 @@ static void fill_header(struct header_entry *e, const struct pk_event_header *hd
         e->pid = hdr->pid;
         e->tid = hdr->tid;
         e->uid = hdr->uid;
+        e->auid = hdr->auid;
+        e->session = hdr->session;
+        e->present = hdr->present;
         memcpy(e->comm, hdr->comm, PK_COMM_LEN);
 }
 
 static char *put_header(struct json_state *js, char *p, const struct pk_event_header *hdr)
 {
-        struct header_entry *e = &js->headers[hdr->tid % HEADER_CACHE_SIZE];
+        struct header_entry *e;
 
+        if (!hdr) {
+                p = outbuf_room(&js->out.ob, p, sizeof(NULL_HEADER));
+                return PUT_LITERAL(p, NULL_HEADER);
+        }
+        e = &js->headers[hdr->tid % HEADER_CACHE_SIZE];
         if (!header_matches(e, hdr))
                 fill_header(e, hdr);
         p = outbuf_room(&js->out.ob, p, HEADER_TEXT_MAX);
@@ -145,6 +184,27 @@ static char *put_array(struct outbuf *ob, char *p, const uint64_t *items, uint32
         return p;
 }
 
+static char *put_string_array(struct outbuf *ob, char *p, const union pk_value *value)
+{
+        struct str_array_iter it = str_array_begin(value);
+        const char *s;
+        size_t len;
+        bool first = true;
+
+        *p++ = '[';
+        while (str_array_next(&it, &s, &len)) {
+                p = outbuf_room(ob, p, 1);
+                if (!first)
+                        *p++ = ',';
+                first = false;
+                /* json_put_string() stops at a NUL: the strings have none inside */
+                p = json_put_string(ob, p, len ? s : "", len);
+        }
+        p = outbuf_room(ob, p, 1);
+        *p++ = ']';
+        return p;
+}
+
 /* p has room for FORMAT_NUMBER_MAX bytes. */
 static char *put_value(struct outbuf *ob, char *p, enum pk_field_type type,
                        const union pk_value *value)
@@ -155,6 +215,8 @@ static char *put_value(struct outbuf *ob, char *p, enum pk_field_type type,
         case PK_FIELD_U32:
         case PK_FIELD_U64:
                 return put_u64(p, value->u64);
+        case PK_FIELD_S8:
+        case PK_FIELD_S16:
         case PK_FIELD_S32:
         case PK_FIELD_S64:
                 return format_s64(p, value->s64);
@@ -168,10 +230,61 @@ static char *put_value(struct outbuf *ob, char *p, enum pk_field_type type,
                 return PUT_LITERAL(p, "\"\"");
         case PK_FIELD_U64_ARRAY:
                 return put_array(ob, p, value->arr.ptr, value->arr.ptr ? value->arr.len : 0);
+        case PK_FIELD_STR_ARRAY:
+                return put_string_array(ob, p, value);
+        case PK_FIELD_IPV4:
+        case PK_FIELD_IPV6: {
+                char text[ADDRESS_TEXT_MAX];
+                size_t len = format_address(text, type, value);
+
+                if (!len)
+                        return PUT_LITERAL(p, "null");
+                p = outbuf_room(ob, p, len + 2);
+                *p++ = '"';
+                memcpy(p, text, len);
+                p += len;
+                *p++ = '"';
+                return p;
+        }
         default:
                 /* A type newer than this sink: say so rather than guess a layout. */
                 return PUT_LITERAL(p, "null");
         }
+}
+
+/* `,"<field>_name":"NAME"` (or null) after a named field's number. */
+static char *put_value_name(struct outbuf *ob, char *p, const struct pk_field *field,
+                            const union pk_value *value, bool absent)
+{
+        char buf[VALUE_NAME_MAX];
+        const char *name = absent ? NULL : value_name(field, value, buf);
+
+        p = outbuf_room(ob, p, 1);
+        *p++ = ',';
+        p = put_c_string(ob, p, field->name);
+        p = outbuf_room(ob, p, sizeof("_name\":null"));
+        p--; /* reopen the key's closing quote */
+        PUT_LITERAL(p, "_name\":");
+        if (!name)
+                return PUT_LITERAL(p, "null");
+        return json_put_string(ob, p, name, SIZE_MAX);
+}
+
+static char *put_field(struct outbuf *ob, char *p, const struct pk_field *field,
+                       const union pk_value *value, bool absent)
+{
+        p = outbuf_room(ob, p, 1);
+        *p++ = ',';
+        p = put_c_string(ob, p, field->name);
+        p = outbuf_room(ob, p, 1 + FORMAT_NUMBER_MAX);
+        *p++ = ':';
+        if (absent)
+                PUT_LITERAL(p, "null");
+        else
+                p = put_value(ob, p, field->type, value);
+        if (field_has_names(field))
+                p = put_value_name(ob, p, field, value, absent);
+        return p;
 }
 
 static void put_record(struct json_state *js, const struct pk_record *rec)
@@ -191,15 +304,15 @@ static void put_record(struct json_state *js, const struct pk_record *rec)
                 PUT_LITERAL(p, ",\"mode\":");
                 p = put_c_string(ob, p, rec->mode);
         }
-        if (rec->hdr)
-                p = put_header(js, p, rec->hdr);
+        p = put_header(js, p, rec->hdr);
         for (uint32_t i = 0; i < rec->n_fields; i++) {
-                p = outbuf_room(ob, p, 1);
-                *p++ = ',';
-                p = put_c_string(ob, p, rec->fields[i].name);
-                p = outbuf_room(ob, p, 1 + FORMAT_NUMBER_MAX);
-                *p++ = ':';
-                p = put_value(ob, p, rec->fields[i].type, &rec->values[i]);
+                bool absent = i < 64 && (rec->absent >> i) & 1;
+
+                p = put_field(ob, p, &rec->fields[i], &rec->values[i], absent);
+        }
+        if (rec->flags & PK_RECORD_PARTIAL) { /* replayed without the plugin's decode() */
+                p = outbuf_room(ob, p, 16);
+                PUT_LITERAL(p, ",\"partial\":true");
         }
         p = outbuf_room(ob, p, 2);
         PUT_LITERAL(p, "}\n");

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "log.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
+
+#include "utf8.h"
 
 static enum pk_log_level current_level = PK_LOG_INFO;
 static const char *libbpf_owner;
@@ -32,21 +35,67 @@ static const char *level_word(enum pk_log_level level)
         }
 }
 
+/*
+ * Copy `in` to `out` (out_len bytes) with what could act on a terminal or
+ * forge a log line escaped: control bytes (newline included), DEL, C1
+ * controls and bytes that are not well-formed UTF-8 become \xNN. Instance
+ * names, paths and values come from configs and plugins; a log line is one
+ * line whatever they hold.
+ */
+size_t log_escape(const char *in, char *out, size_t out_len)
+{
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *p = (const unsigned char *)in;
+        size_t n = strlen(in), used = 0;
+
+        if (!out_len)
+                return 0;
+        for (size_t i = 0; i < n;) {
+                size_t seq = p[i] >= 0x80 ? utf8_sequence_len(p + i, n - i) : 0;
+                bool c1 = seq == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0;
+
+                if (seq && !c1) {
+                        if (used + seq >= out_len)
+                                break;
+                        memcpy(out + used, p + i, seq);
+                        used += seq;
+                        i += seq;
+                } else if (p[i] >= 0x20 && p[i] < 0x7f) {
+                        if (used + 1 >= out_len)
+                                break;
+                        out[used++] = (char)p[i++];
+                } else {
+                        if (used + 4 >= out_len)
+                                break;
+                        out[used++] = '\\';
+                        out[used++] = 'x';
+                        out[used++] = hex[p[i] >> 4];
+                        out[used++] = hex[p[i] & 0xf];
+                        i++;
+                }
+        }
+        out[used] = '\0';
+        return used;
+}
+
 void log_vmsg(enum pk_log_level level, const char *who, const char *fmt, va_list ap)
 {
-        char line[2048];
-        int len;
+        char raw[2048], line[2048 + 64], safe_who[256];
+        size_t len;
 
         if (level > current_level)
                 return;
-        len = snprintf(line, sizeof(line), "probekit: %s%s%s", who ? who : "", who ? ": " : "",
-                       level_word(level));
-        if (len < 0 || (size_t)len >= sizeof(line))
+        vsnprintf(raw, sizeof(raw), fmt, ap);
+        len = strlen(raw);
+        while (len > 0 && raw[len - 1] == '\n')
+                raw[--len] = '\0';
+        if (who)
+                log_escape(who, safe_who, sizeof(safe_who));
+        len = (size_t)snprintf(line, sizeof(line), "probekit: %s%s%s", who ? safe_who : "",
+                               who ? ": " : "", level_word(level));
+        if (len >= sizeof(line))
                 return;
-        vsnprintf(line + len, sizeof(line) - len, fmt, ap);
-        len = (int)strlen(line);
-        while (len > 0 && line[len - 1] == '\n')
-                line[--len] = '\0';
+        log_escape(raw, line + len, sizeof(line) - len);
         /* one write per line, so lines of a concurrent reader never interleave */
         fprintf(stderr, "%s\n", line);
 }

@@ -26,6 +26,13 @@ void log_vmsg(enum pk_log_level level, const char *who, const char *fmt, va_list
  * kept so a failure can say what libbpf said.
  */
 void log_install_libbpf_printer(void);
+
+/*
+ * Copy `in` into `out` with control bytes, DEL, C1 controls and invalid
+ * UTF-8 shown as \xNN; returns the length written. Every log line goes
+ * through it; use it for anything else printed from configs or plugins.
+ */
+size_t log_escape(const char *in, char *out, size_t out_len);
 void log_libbpf_set_owner(const char *who);
 const char *log_libbpf_last_warning(void);
 

@@ -12,6 +12,9 @@
 
 #include "kprobe_unlink.h"
 
+/* The host reads the event's fields from this struct's BTF (btf_struct). */
+PK_EVENT_STRUCT(unlink_event);
+
 char LICENSE[] SEC("license") = "GPL";
 
 /* From the uapi fcntl.h, which cannot be included next to vmlinux.h. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * kprobe_unlink, user side: the descriptor. Samples are decoded from the
- * field table; the core tries the attach modes in the order below.
+ * BPF side's own struct (BTF); the core tries the attach modes in the order
+ * below.
  */
 #include <stddef.h>
 
@@ -10,44 +11,19 @@
 #include "kprobe_unlink.h"
 #include "kprobe_unlink.skel.h"
 
+/*
+ * Names, offsets, sizes and types come from struct unlink_event in the BTF
+ * of the BPF object (btf_struct below); this table adds what BTF cannot say,
+ * and its order is the order of the fields in the output.
+ */
 static const struct pk_field unlink_fields[] = {
-    {
-        .name = "dfd",
-        .type = PK_FIELD_S32,
-        .offset = offsetof(struct unlink_event, dfd),
-        .size = sizeof(__s32),
-        .help = "directory fd the path is relative to (-100: the working directory)",
-    },
-    {
-        .name = "path_truncated",
-        .type = PK_FIELD_BOOL,
-        .offset = offsetof(struct unlink_event, path_truncated),
-        .size = sizeof(__u8),
-        .help = "path was longer than 4095 bytes and is cut",
-    },
-    {
-        .name = "path",
-        .type = PK_FIELD_STR,
-        .offset = offsetof(struct unlink_event, path),
-        .size = 0, /* to the end of the sample */
-        .help = "path as passed to the call",
-    },
-    {
-        .name = "ret",
-        .type = PK_FIELD_S32,
-        .offset = offsetof(struct unlink_event, ret),
-        .size = sizeof(__s32),
-        .flags = PK_FIELD_ERRNO,
-        .help = "0, or -errno when the call failed",
-    },
-    {
-        .name = "duration_ns",
-        .type = PK_FIELD_U64,
-        .offset = offsetof(struct unlink_event, duration_ns),
-        .size = sizeof(__u64),
-        .flags = PK_FIELD_DURATION,
-        .help = "time spent in the call",
-    },
+    {.name = "dfd", .help = "directory fd the path is relative to (-100: the working directory)"},
+    {.name = "path_truncated",
+     .type = PK_FIELD_BOOL, /* a __u8 in the struct */
+     .help = "path was longer than 4095 bytes and is cut"},
+    {.name = "path", .help = "path as passed to the call"}, /* the tail: sent up to its NUL */
+    {.name = "ret", .flags = PK_FIELD_ERRNO, .help = "0, or -errno when the call failed"},
+    {.name = "duration_ns", .flags = PK_FIELD_DURATION, .help = "time spent in the call"},
 };
 
 static const struct pk_event_type unlink_events[] = {
@@ -58,6 +34,7 @@ static const struct pk_event_type unlink_events[] = {
         .n_fields = PK_COUNT(unlink_fields),
         .min_size = offsetof(struct unlink_event, path) + 1,
         .max_size = sizeof(struct unlink_event),
+        .btf_struct = "unlink_event",
     },
 };
 

@@ -15,7 +15,7 @@ struct unlink_event {
         __s32 dfd; /* directory fd the path is relative to; AT_FDCWD is -100 */
         __s32 ret; /* 0 or -errno */
         __u8 path_truncated;
-        __u8 reserved[7];
+        __u8 _reserved[7];          /* a leading '_': not a field */
         char path[UNLINK_PATH_MAX]; /* NUL-terminated, sent up to the NUL */
 };
 

@@ -38,7 +38,7 @@ static const struct pk_option options[] = {
      .default_value = "false",
      .help = "mode = events: also hook each call's entry, for duration_ns and the arguments "
              "as passed; a second program per syscall, about twice the cost per call. "
-             "false: one program at the return, duration_ns 0"},
+             "false: one program at the return, duration_ns null"},
     {.key = "syscalls",
      .type = PK_OPT_LIST,
      .max = 32,
@@ -72,17 +72,16 @@ static const struct pk_field syscall_fields[SC_FIELDS] = {
                      .offset = offsetof(struct raw_tp_syscall_event, duration_ns),
                      .size = 8,
                      .flags = PK_FIELD_DURATION,
-                     .help = "time from entry to return"},
+                     .help = "time from entry to return; null unless durations = true"},
 };
 
 static int decode_syscall(void *plugin_state, const void *sample, size_t size,
                           union pk_value *values, uint64_t *absent)
 {
+        const struct raw_tp_state *state = plugin_state;
         const struct raw_tp_syscall_event *event = sample;
         const char *name = raw_tp_syscall_name(event->nr);
 
-        (void)plugin_state;
-        (void)absent;
         (void)size; /* the host checked it against min_size == max_size */
         if (!name)
                 name = "unknown";
@@ -93,6 +92,8 @@ static int decode_syscall(void *plugin_state, const void *sample, size_t size,
         values[SC_ARGS].arr.len = RAW_TP_SYSCALL_ARGS;
         values[SC_RET].s64 = event->ret;
         values[SC_DURATION].u64 = event->duration_ns;
+        if (state->exit_only) /* no entry hook: no duration to tell */
+                *absent |= 1ull << SC_DURATION;
         return 0;
 }
 
@@ -132,6 +133,25 @@ static int read_syscall_set(struct raw_tp_state *state)
         }
         state->syscall_set_enabled = n > 0;
         return 0;
+}
+
+/* For `check` and before any start: every name in `syscalls` must exist here. */
+static int raw_tp_validate(const struct pk_host *host, struct pk_instance *inst)
+{
+        const char *const *names;
+        size_t n = host->opt_list(inst, "syscalls", &names);
+        int rc = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                int nr = raw_tp_syscall_number(names[i]);
+
+                if (nr < 0 || nr >= RAW_TP_MAX_SYSCALLS) {
+                        host->option_error(inst, "syscalls", "unknown x86-64 syscall '%s'",
+                                           names[i]);
+                        rc = -EINVAL;
+                }
+        }
+        return rc;
 }
 
 static int raw_tp_create(const struct pk_host *host, struct pk_instance *inst, void **out)
@@ -250,6 +270,7 @@ static const struct pk_plugin plugin = {
     .events = events,
     .n_events = PK_COUNT(events),
     .probe = &probe_ops,
+    .validate = raw_tp_validate,
 };
 
 PK_PLUGIN_EXPORT const struct pk_plugin *probekit_plugin(void)

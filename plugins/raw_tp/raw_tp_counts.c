@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * mode = counts: the BPF side adds up calls per (process, syscall); every
- * interval this drains the map in one batch syscall and emits what it held,
+ * interval this drains the map with batch syscalls and emits what it held,
  * so each record is the count for that interval only.
+ *
+ * The drain goes COUNT_BATCH entries at a time, emitting each batch before
+ * taking the next: buffers for all of max_pairs (3 MiB by default) had their
+ * pages touched one by one as busier intervals came, which the soak showed
+ * as a slowly growing heap.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <errno.h>
@@ -15,6 +20,8 @@
 
 #include "raw_tp_state.h"
 #include "raw_tp_syscalls.h"
+
+#define COUNT_BATCH 4096
 
 enum count_field { COUNT_NR, COUNT_SYSCALL, COUNT_COUNT, COUNT_ERRORS };
 
@@ -46,8 +53,9 @@ int raw_tp_counts_open(struct raw_tp_state *state, struct bpf_object *obj)
                 return -ENOENT;
         state->counts_fd = bpf_map__fd(counts);
         state->misses_fd = bpf_map__fd(misses);
-        state->keys = calloc(state->max_pairs, sizeof(*state->keys));
-        state->values = calloc(state->max_pairs, sizeof(*state->values));
+        state->batch = state->max_pairs < COUNT_BATCH ? state->max_pairs : COUNT_BATCH;
+        state->keys = calloc(state->batch, sizeof(*state->keys));
+        state->values = calloc(state->batch, sizeof(*state->values));
         if (!state->keys || !state->values) {
                 raw_tp_counts_close(state);
                 return -ENOMEM;
@@ -63,31 +71,6 @@ void raw_tp_counts_close(struct raw_tp_state *state)
         state->values = NULL;
 }
 
-/* Take every entry out of syscall_counts; returns how many, or -errno. */
-static int drain_counts(struct raw_tp_state *state)
-{
-        uint32_t done = 0, token = 0;
-        void *in_batch = NULL;
-
-        while (done < state->max_pairs) {
-                uint32_t n = state->max_pairs - done;
-                int err = bpf_map_lookup_and_delete_batch(state->counts_fd, in_batch, &token,
-                                                          state->keys + done, state->values + done,
-                                                          &n, NULL);
-
-                done += n;
-                if (err == -ENOENT)
-                        break; /* the whole map was read */
-                /* ENOSPC: entries added meanwhile; they wait for the next interval */
-                if (err == -ENOSPC)
-                        break;
-                if (err)
-                        return err;
-                in_batch = &token;
-        }
-        return (int)done;
-}
-
 static int emit_count(struct raw_tp_state *state, const struct raw_tp_count_key *key,
                       const struct raw_tp_count_value *value, uint64_t mono_ns, uint64_t real_ns)
 {
@@ -98,6 +81,7 @@ static int emit_count(struct raw_tp_state *state, const struct raw_tp_count_key 
             .tid = key->pid, /* counts are per process */
             .uid = value->uid,
             .type = RAW_TP_EVENT_SYSCALL_COUNTS,
+            .present = PK_HDR_TASK, /* no cgroup, no login: a process's calls may span several */
         };
         union pk_value values[RAW_TP_COUNT_FIELDS];
         struct pk_record rec = {
@@ -137,22 +121,42 @@ static void report_misses(struct raw_tp_state *state)
         state->misses_reported = misses;
 }
 
+/*
+ * Take up to max_pairs entries out of syscall_counts, a batch at a time, and
+ * emit each batch; entries added meanwhile wait for the next interval.
+ */
 int raw_tp_counts_flush(struct raw_tp_state *state)
 {
         uint64_t mono_ns = clock_ns(CLOCK_MONOTONIC);
         uint64_t real_ns = clock_ns(CLOCK_REALTIME);
-        int n, err = 0;
+        uint32_t done = 0, token = 0;
+        void *in_batch = NULL;
+        int err = 0;
 
         if (!state->keys)
                 return 0;
-        n = drain_counts(state);
-        if (n < 0) {
-                state->host->log(state->inst, PK_LOG_ERROR, "reading syscall_counts: %s",
-                                 strerror(-n));
-                return n;
+        while (done < state->max_pairs && !err) {
+                uint32_t n = state->max_pairs - done;
+                int rc;
+
+                if (n > state->batch)
+                        n = state->batch;
+                rc = bpf_map_lookup_and_delete_batch(state->counts_fd, in_batch, &token,
+                                                     state->keys, state->values, &n, NULL);
+                if (rc && rc != -ENOENT && rc != -ENOSPC) {
+                        state->host->log(state->inst, PK_LOG_ERROR, "reading syscall_counts: %s",
+                                         strerror(-rc));
+                        return rc;
+                }
+                for (uint32_t i = 0; i < n && !err; i++)
+                        err =
+                            emit_count(state, &state->keys[i], &state->values[i], mono_ns, real_ns);
+                done += n;
+                /* ENOENT: the whole map was read; ENOSPC: entries added meanwhile */
+                if (rc)
+                        break;
+                in_batch = &token;
         }
-        for (int i = 0; i < n && !err; i++)
-                err = emit_count(state, &state->keys[i], &state->values[i], mono_ns, real_ns);
         report_misses(state);
         return err;
 }

@@ -16,6 +16,7 @@ struct raw_tp_state {
         bool counts_mode;
         bool exit_only;     /* mode = events, durations = false */
         uint32_t max_pairs; /* entries of syscall_counts */
+        uint32_t batch;     /* entries of keys and values: one drain batch */
 
         /* The `syscalls` option as the bitmap the BPF side reads. */
         bool syscall_set_enabled;

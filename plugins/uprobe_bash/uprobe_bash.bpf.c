@@ -12,6 +12,9 @@
 
 #include "uprobe_bash.h"
 
+/* The host reads the event's fields from this struct's BTF (btf_struct). */
+PK_EVENT_STRUCT(readline_event);
+
 /* The `max_line` option (bytes of the line kept); set before load. */
 const volatile __u32 max_line = 256;
 

@@ -40,16 +40,12 @@ static const struct pk_option options[] = {
      .bpf_global = "max_line"},
 };
 
+/* Layout and types from struct readline_event in the BPF object's BTF; the order is the output's.
+ */
 static const struct pk_field readline_fields[] = {
-    {.name = "line",
-     .type = PK_FIELD_STR,
-     .offset = offsetof(struct readline_event, line),
-     .size = 0,
-     .help = "the line entered, without its newline"},
+    {.name = "line", .help = "the line entered, without its newline"}, /* the tail */
     {.name = "line_truncated",
-     .type = PK_FIELD_BOOL,
-     .offset = offsetof(struct readline_event, line_truncated),
-     .size = 1,
+     .type = PK_FIELD_BOOL, /* a __u8 in the struct */
      .help = "the line was longer than max_line and was cut"},
 };
 
@@ -59,7 +55,8 @@ static const struct pk_event_type events[] = {
                                     .fields = readline_fields,
                                     .n_fields = PK_COUNT(readline_fields),
                                     .min_size = UPROBE_BASH_SAMPLE_MIN,
-                                    .max_size = UPROBE_BASH_SAMPLE_MAX},
+                                    .max_size = UPROBE_BASH_SAMPLE_MAX,
+                                    .btf_struct = "readline_event"},
 };
 
 struct uprobe_bash_state {

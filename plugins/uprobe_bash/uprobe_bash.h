@@ -18,7 +18,7 @@
 struct readline_event {
         struct pk_event_header hdr;
         __u8 line_truncated; /* the line was longer than max_line */
-        __u8 pad[7];
+        __u8 _pad[7];        /* a leading '_': not a field */
         char line[UPROBE_BASH_LINE_MAX + 1];
 };
 

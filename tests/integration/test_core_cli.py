@@ -24,7 +24,7 @@ cases = [
     ("bad bool", "[probekit]\nformat = json\n\n[tp_exec]\nenabled = maybe\n", 5,
      "'maybe' is not a bool"),
     ("out of range", "[tp_exec]\npid = -5\n", 2, "out of range"),
-    ("bad enum", "[probekit]\nformat = xml\n", 2, "'xml' is not one of text|json|none"),
+    ("bad enum", "[probekit]\nformat = xml\n", 2, "'xml' is not one of text|json|capture|none"),
     ("missing plugin", "[probekit]\n\n[nosuch]\nenabled = true\n", 3,
      "no plugin named 'nosuch'"),
     ("plugin key", "[mine]\nplugin = nosuch\n", 2, "no plugin named 'nosuch'"),

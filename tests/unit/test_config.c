@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "errlist.h"
 #include "unit_check.h"
 
 /* Write `text` to a new temporary file; its path goes to `path` (PATH_MAX-sized). */
@@ -171,13 +173,108 @@ static void test_refusals(void)
         expect_refused("; header\nx = 1\n[a]\n", "bad.ini:2: 'x' is outside any [section]");
         expect_refused("[a]\nx = 1\n\nthis line means nothing\ny = 2\n",
                        "bad.ini:4: not a '[section]' or 'key = value' line");
-        expect_refused("[a]\n[unclosed\n", "bad.ini:2: not a '[section]' or 'key = value' line");
-        /* the first of two errors is the one reported */
+        expect_refused("[a]\n[unclosed\n", "bad.ini:2: a section header needs its closing ']'");
+        /* every error is reported, one line each, in the file's order */
         expect_refused("[a]\npid 1\npid = 2\npid = 3\n",
-                       "bad.ini:2: not a '[section]' or 'key = value' line");
+                       "bad.ini:2: not a '[section]' or 'key = value' line\n"
+                       "bad.ini:4: 'pid' was already set at line 3");
+        expect_refused("[a]\nx\n[a]\nk = 1\ny\n",
+                       "bad.ini:2: not a '[section]' or 'key = value' line\n"
+                       "bad.ini:3: section [a] was already given at line 1\n"
+                       "bad.ini:5: not a '[section]' or 'key = value' line");
         expect_refused("[]\n", "bad.ini:1: a section name must have 1 to 48 characters");
         expect_refused("[a_section_name_that_is_much_longer_than_inih_keeps]\nk = v\n",
                        "bad.ini:1: a section name must have 1 to 48 characters");
+}
+
+/*
+ * Debian's inih reads lines into a 200-byte buffer: a longer line must be
+ * refused with its number, never split into a second line. Here the tail of
+ * a long comment would otherwise have read as `enabled = false`.
+ */
+static void test_long_line(void)
+{
+        char text[600], want[200];
+        struct config cfg;
+        char err[512] = "";
+
+        snprintf(text, sizeof(text), "[a]\n; %0*d enabled = false\nk = 1\n", 300, 0);
+        EXPECT_INT(-EINVAL, config_read_string("long.ini", text, &cfg, err, sizeof(err)));
+        snprintf(want, sizeof(want),
+                 "long.ini:2: line is %zu bytes long; the INI reader takes at most",
+                 strlen("; ") + 300 + strlen(" enabled = false"));
+        EXPECT(strstr(err, want) == err);
+        EXPECT(!strstr(err, "long.ini:3"));
+        /* the lines around it are still read */
+        expect_entry(&cfg, "a", "k", "1", 3);
+        if (EXPECT(config_find_section(&cfg, "a") != NULL))
+                EXPECT_INT(1, config_find_section(&cfg, "a")->n_entries);
+        config_free(&cfg);
+}
+
+/* A NUL byte in a file (`comm = ab\0cd`) would cut the value silently. */
+static void test_nul_byte(void)
+{
+        static const char text[] = "[a]\ncomm = ab\0cd\nk = 1\n";
+        char path[64], err[512] = "", want[600];
+        struct config cfg;
+        FILE *f;
+
+        if (!write_temp_file("", path, sizeof(path)))
+                return;
+        f = fopen(path, "w");
+        if (EXPECT(f != NULL)) {
+                fwrite(text, 1, sizeof(text) - 1, f);
+                fclose(f);
+        }
+        EXPECT_INT(-EINVAL, config_read_file(path, &cfg, err, sizeof(err)));
+        snprintf(want, sizeof(want), "%s:2: a NUL byte at column 10: not a text file", path);
+        EXPECT_STR(want, err);
+        config_free(&cfg);
+        unlink(path);
+}
+
+/* Only regular files: a directory, a FIFO or a device is refused at once. */
+static void test_not_regular(void)
+{
+        char dir[] = "/tmp/pk-unit-config-XXXXXX", fifo[64], err[512] = "", want[600];
+        struct config cfg;
+
+        if (!EXPECT(mkdtemp(dir) != NULL))
+                return;
+        EXPECT_INT(-EINVAL, config_read_file(dir, &cfg, err, sizeof(err)));
+        snprintf(want, sizeof(want), "%s: not a regular file (a directory)", dir);
+        EXPECT_STR(want, err);
+        config_free(&cfg);
+        snprintf(fifo, sizeof(fifo), "%s/fifo.ini", dir);
+        if (EXPECT(mkfifo(fifo, 0600) == 0)) {
+                err[0] = '\0';
+                EXPECT_INT(-EINVAL, config_read_file(fifo, &cfg, err, sizeof(err)));
+                snprintf(want, sizeof(want), "%s: not a regular file (a FIFO)", fifo);
+                EXPECT_STR(want, err);
+                config_free(&cfg);
+                unlink(fifo);
+        }
+        err[0] = '\0';
+        EXPECT_INT(-EINVAL, config_read_file("/dev/zero", &cfg, err, sizeof(err)));
+        EXPECT_STR("/dev/zero: not a regular file (a device)", err);
+        config_free(&cfg);
+        rmdir(dir);
+}
+
+/* Past ERRLIST_MAX_LINES errors the rest are counted, not listed. */
+static void test_error_cap(void)
+{
+        char text[4096] = "[a]\n", err[8192] = "";
+        struct config cfg;
+        size_t used = strlen(text);
+
+        for (int i = 0; i < ERRLIST_MAX_LINES + 7; i++)
+                used += (size_t)snprintf(text + used, sizeof(text) - used, "bad%d\n", i);
+        EXPECT_INT(-EINVAL, config_read_string("many.ini", text, &cfg, err, sizeof(err)));
+        EXPECT_INT(ERRLIST_MAX_LINES + 7, errlist_count(err));
+        EXPECT(strstr(err, "\n... and 7 more errors") != NULL);
+        config_free(&cfg);
 }
 
 static void test_refusal_in_file(void)
@@ -213,6 +310,10 @@ int main(void)
         test_blanks();
         test_refusals();
         test_refusal_in_file();
+        test_long_line();
+        test_nul_byte();
+        test_not_regular();
+        test_error_cap();
         test_missing_file();
         return unit_finish();
 }

@@ -4,6 +4,7 @@
  * heap buffer of exactly its size so that valgrind or ASan see any read past
  * its end; sizes outside [min_size, max_size] and unknown types refused.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -119,6 +120,7 @@ static void test_declared_fields(void)
         static const char tail[] = "hello\0junk";
         size_t size = MIN_SIZE + sizeof(tail);
         union pk_value v[N_FIELDS];
+        uint64_t absent = 0;
         void *sample;
 
         fill(&buf.s, tail, sizeof(tail));
@@ -126,7 +128,7 @@ static void test_declared_fields(void)
         if (!EXPECT(sample != NULL))
                 return;
         memset(v, 0, sizeof(v));
-        EXPECT_INT(0, decode_declared_fields(&events[0], sample, size, v));
+        EXPECT_INT(0, decode_declared_fields(&events[0], sample, size, v, &absent));
         EXPECT_INT(0xfe, v[F_U8].u64);
         EXPECT_INT(1, v[F_BOOL].u64);
         EXPECT_INT(0xbeef, v[F_U16].u64);
@@ -146,13 +148,13 @@ static void test_declared_fields(void)
         /* a tail with no NUL: up to the sample's end and not one byte further */
         fill(&buf.s, "abc", 3);
         sample = exact_copy(&buf, MIN_SIZE + 3);
-        EXPECT_INT(0, decode_declared_fields(&events[0], sample, MIN_SIZE + 3, v));
+        EXPECT_INT(0, decode_declared_fields(&events[0], sample, MIN_SIZE + 3, v, &absent));
         EXPECT_INT(3, v[F_TAIL].str.len);
         free(sample);
 
         /* an empty tail */
         sample = exact_copy(&buf, MIN_SIZE);
-        EXPECT_INT(0, decode_declared_fields(&events[0], sample, MIN_SIZE, v));
+        EXPECT_INT(0, decode_declared_fields(&events[0], sample, MIN_SIZE, v, &absent));
         EXPECT_INT(0, v[F_TAIL].str.len);
         free(sample);
 }
@@ -161,6 +163,7 @@ static void test_declared_fields(void)
 static void test_declared_fields_short(void)
 {
         union pk_value v[N_FIELDS];
+        uint64_t absent = 0;
 
         fill(&buf.s, "", 0);
         for (size_t size = 0; size < MIN_SIZE; size++) {
@@ -168,7 +171,7 @@ static void test_declared_fields_short(void)
 
                 if (!EXPECT(sample != NULL))
                         return;
-                EXPECT_INT(-EINVAL, decode_declared_fields(&events[0], sample, size, v));
+                EXPECT_INT(-EINVAL, decode_declared_fields(&events[0], sample, size, v, &absent));
                 free(sample);
         }
 }
@@ -243,6 +246,86 @@ static void test_custom_decoder(void)
         EXPECT_INT(-EINVAL, decode(hdr_size, &rec));
 }
 
+/* The ABI 2 types: small signed, network order, addresses, string arrays, zero as absent. */
+struct abi2_types {
+        struct pk_event_header hdr;
+        int8_t s8;
+        uint8_t pad;
+        int16_t s16;
+        uint16_t port; /* network order */
+        int16_t neg_net;
+        uint32_t zero_none;
+        uint8_t v4[4];
+        uint8_t v6[16];
+        char args[16];
+        char none[8];
+        char argv[]; /* to the sample's end */
+};
+
+#define ABI2(field_name, field_type, member, field_size, field_flags)                              \
+        {                                                                                          \
+                .name = field_name, .type = field_type,                                            \
+                .offset = offsetof(struct abi2_types, member), .size = field_size,                 \
+                .flags = field_flags                                                               \
+        }
+
+enum { A_S8, A_S16, A_PORT, A_NEG, A_ZERO, A_V4, A_V6, A_ARGS, A_NONE, A_ARGV, A_FIELDS };
+
+static void test_abi2_types(void)
+{
+        static const struct pk_field f[A_FIELDS] = {
+            ABI2("s8", PK_FIELD_S8, s8, 1, 0),
+            ABI2("s16", PK_FIELD_S16, s16, 2, 0),
+            ABI2("port", PK_FIELD_U16, port, 2, PK_FIELD_NET_ORDER),
+            ABI2("neg", PK_FIELD_S16, neg_net, 2, PK_FIELD_NET_ORDER),
+            ABI2("zero", PK_FIELD_U32, zero_none, 4, PK_FIELD_ZERO_ABSENT),
+            ABI2("v4", PK_FIELD_IPV4, v4, 4, PK_FIELD_ZERO_ABSENT),
+            ABI2("v6", PK_FIELD_IPV6, v6, 16, 0),
+            ABI2("args", PK_FIELD_STR_ARRAY, args, 16, 0),
+            ABI2("none", PK_FIELD_STR_ARRAY, none, 8, 0),
+            ABI2("argv", PK_FIELD_STR_ARRAY, argv, 0, 0),
+        };
+        static const struct pk_event_type type = {.name = "abi2",
+                                                  .fields = f,
+                                                  .n_fields = A_FIELDS,
+                                                  .min_size = sizeof(struct abi2_types),
+                                                  .max_size = sizeof(struct abi2_types) + 32};
+        static const char argv[] = "a\0\0b"; /* an empty string inside, no NUL at the end */
+        struct abi2_types *s = calloc(1, sizeof(*s) + sizeof(argv) - 1);
+        union pk_value v[A_FIELDS];
+        uint64_t absent = 0;
+
+        if (!s)
+                return;
+        s->s8 = -3;
+        s->s16 = -300;
+        s->port = htons(443);
+        s->neg_net = (int16_t)htons((uint16_t)-2);
+        memcpy(s->v6, "\x20\x01\x0d\xb8", 4);
+        memcpy(s->args, "ls\0-l\0", 6);
+        memcpy(s->argv, argv, sizeof(argv) - 1);
+        EXPECT_INT(0, decode_declared_fields(&type, s, sizeof(*s) + sizeof(argv) - 1, v, &absent));
+        EXPECT_INT(-3, v[A_S8].s64);
+        EXPECT_INT(-300, v[A_S16].s64);
+        EXPECT_INT(443, v[A_PORT].u64);
+        EXPECT_INT(-2, v[A_NEG].s64);
+        EXPECT(v[A_V4].str.ptr == (const char *)s->v4 && v[A_V4].str.len == 4);
+        EXPECT(v[A_V6].str.ptr == (const char *)s->v6 && v[A_V6].str.len == 16);
+        /* a fixed array ends after its last string: "ls", "-l" and their NULs */
+        EXPECT_INT(6, v[A_ARGS].str.len);
+        EXPECT_INT(0, v[A_NONE].str.len);
+        /* to the sample's end: every byte, as sent */
+        EXPECT_INT(sizeof(argv) - 1, v[A_ARGV].str.len);
+        EXPECT_INT((1u << A_ZERO) | (1u << A_V4), absent);
+        s->zero_none = 5;
+        s->v4[3] = 1;
+        absent = 0;
+        EXPECT_INT(0, decode_declared_fields(&type, s, sizeof(*s), v, &absent));
+        EXPECT_INT(0, absent);
+        EXPECT_INT(0, v[A_ARGV].str.len);
+        free(s);
+}
+
 int main(void)
 {
         static int state;
@@ -254,5 +337,6 @@ int main(void)
         test_declared_fields_short();
         test_sample_sizes();
         test_custom_decoder();
+        test_abi2_types();
         return unit_finish();
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "loader.h"
 #include "sample_plugins.h"
@@ -60,8 +62,13 @@ static void test_abi_versions(void)
         d.abi_minor = PK_ABI_MINOR;
         d.abi_major = PK_ABI_MAJOR + 1;
         EXPECT_REFUSED(&d, "majors differ");
-        d.abi_major = PK_ABI_MAJOR - 1;
-        EXPECT_REFUSED(&d, "majors differ");
+        /* an ABI 1 plugin: one line that says what to do */
+        d.abi_major = 1;
+        d.abi_minor = 0;
+        EXPECT_REFUSED(&d, "built against SDK 1 (ABI 1.0), this probekit has ABI 2.");
+        EXPECT_HAS(why, "rebuild it against SDK 2");
+        EXPECT(!strchr(why, '\n'));
+        d.abi_minor = PK_ABI_MINOR;
 
         d.abi_major = PK_ABI_MAJOR;
         d.struct_size = DESC_SIZE_2_0 - 1;
@@ -213,6 +220,60 @@ static int no_decode(void *state, const void *sample, size_t size, union pk_valu
         return 0;
 }
 
+/* ABI 2 types: addresses by their size, names on integers only and sane, no key clash. */
+static void test_new_field_types(struct pk_plugin *d, struct pk_event_type *event,
+                                 struct pk_field *field)
+{
+        static const struct pk_name good[] = {{1, "ONE"}, {2, "TWO"}};
+        static const struct pk_name bad[] = {{1, "ONE"}, {2, "T\nWO"}};
+        static const struct pk_names good_names = {PK_NAMES_FLAGS, 2, good};
+        static const struct pk_names bad_names = {PK_NAMES_ENUM, 2, bad};
+        static const struct pk_names odd_kind = {(enum pk_names_kind)3, 2, good};
+        static const struct pk_names empty = {PK_NAMES_ENUM, 0, NULL};
+        const uint32_t hdr = (uint32_t)sizeof(struct pk_event_header);
+        struct pk_field two[2];
+        uint32_t min = event->min_size;
+
+        event->min_size = hdr + 16;
+        *field = (struct pk_field){.name = "a", .type = PK_FIELD_IPV4, .offset = hdr, .size = 16};
+        EXPECT_REFUSED(d, "field 'a' is 16 bytes, its type needs 4");
+        *field = (struct pk_field){.name = "a", .type = PK_FIELD_IPV6, .offset = hdr, .size = 4};
+        EXPECT_REFUSED(d, "field 'a' is 4 bytes, its type needs 16");
+        field->size = 16;
+        EXPECT_INT(0, check(d));
+        field->flags = PK_FIELD_SIGNAL;
+        EXPECT_REFUSED(d, "apply to integer fields only");
+        *field = (struct pk_field){
+            .name = "f", .type = PK_FIELD_U32, .offset = hdr, .size = 4, .names = &good_names};
+        EXPECT_INT(0, check(d));
+        field->names = &bad_names;
+        EXPECT_REFUSED(d, "field 'f': name 1 is empty or holds control characters");
+        field->names = &odd_kind;
+        EXPECT_REFUSED(d, "field 'f' has names of unknown kind 3");
+        field->names = &empty;
+        EXPECT_REFUSED(d, "field 'f' has an empty names table");
+        field->names = NULL;
+        field->type = PK_FIELD_S8;
+        EXPECT_REFUSED(d, "field 'f' is 4 bytes, its type needs 1");
+        /* a named field's `<name>_name` key must not be another field's */
+        two[0] = (struct pk_field){.name = "sig",
+                                   .type = PK_FIELD_S32,
+                                   .offset = hdr,
+                                   .size = 4,
+                                   .flags = PK_FIELD_SIGNAL};
+        two[1] =
+            (struct pk_field){.name = "sig_name", .type = PK_FIELD_U32, .offset = hdr, .size = 4};
+        event->fields = two;
+        event->n_fields = 2;
+        EXPECT_REFUSED(d, "field 'sig' is named, and another field is 'sig_name'");
+        two[0].flags = 0;
+        EXPECT_INT(0, check(d));
+        event->fields = field;
+        event->n_fields = 1;
+        event->min_size = min;
+        *field = (struct pk_field){.name = "t", .type = PK_FIELD_U8, .offset = hdr};
+}
+
 static void test_event_types(void)
 {
         const uint32_t hdr = sizeof(struct pk_event_header);
@@ -251,6 +312,10 @@ static void test_event_types(void)
         field =
             (struct pk_field){.name = "a", .type = PK_FIELD_U64_ARRAY, .offset = hdr, .size = 3};
         EXPECT_REFUSED(&d, "array field 'a' has size 3, not n * 8");
+        /* found by fuzz_decode: the sinks read u64 elements in place */
+        field = (struct pk_field){
+            .name = "a", .type = PK_FIELD_U64_ARRAY, .offset = hdr + 4, .size = 8};
+        EXPECT_REFUSED(&d, "array field 'a' at offset 60 is not 8-byte aligned");
         /* a type only made in user space declares no layout */
         field = (struct pk_field){.name = "n", .type = PK_FIELD_U32};
         event.flags = PK_EVENT_EMITTED;
@@ -263,8 +328,13 @@ static void test_event_types(void)
         field = (struct pk_field){.name = "", .type = PK_FIELD_U8, .offset = hdr};
         EXPECT_REFUSED(&d, "field 0 has no name");
         field.name = "t";
-        field.type = (enum pk_field_type)10;
-        EXPECT_REFUSED(&d, "field 't' has unknown type 10");
+        field.type = (enum pk_field_type)15;
+        EXPECT_REFUSED(&d, "field 't' has unknown type 15");
+        field.type = PK_FIELD_U8;
+        field.flags = 1u << 7;
+        EXPECT_REFUSED(&d, "field 't' has unknown flags 0x80");
+        field.flags = 0;
+        test_new_field_types(&d, &event, &field);
         event.fields = NULL;
         EXPECT_REFUSED(&d, "declares 1 fields but no field table");
         event.fields = &field;
@@ -302,7 +372,7 @@ static void test_set_add(void)
                    plugin_set_add(&set, &sample_alpha_probe, NULL, "built-in", why, sizeof(why)));
         EXPECT_INT(-EEXIST,
                    plugin_set_add(&set, &sample_alpha_probe, NULL, "again.so", why, sizeof(why)));
-        EXPECT_STR("plugin 'alpha' is already loaded from built-in", why);
+        EXPECT_STR("shadowed: plugin 'alpha' is loaded from built-in, which comes first", why);
         EXPECT_INT(1, set.n);
 
         /*
@@ -354,9 +424,11 @@ struct refusals {
         size_t n;
 };
 
-static void on_refusal(const char *path, const char *reason, void *ctx)
+static void on_refusal(const char *path, const char *reason, bool shadowed, void *ctx)
 {
         struct refusals *r = ctx;
+
+        EXPECT(shadowed == (strstr(path, "valid_copy.so") != NULL));
         const char *slash = strrchr(path, '/');
 
         if (!EXPECT(r->n < PK_COUNT(r->names)))
@@ -373,7 +445,7 @@ static void test_load_dir(const char *dir)
             {"garbage.so", "cannot be loaded"},
             {"no_description.so", "missing member 'description'"},
             {"no_symbol.so", "not a probekit plugin: it exports no 'probekit_plugin' symbol"},
-            {"valid_copy.so", "plugin 'unit_plugin' is already loaded from "},
+            {"valid_copy.so", "shadowed: plugin 'unit_plugin' is loaded from "},
             {"wrong_major.so", "majors differ"},
         };
         struct refusals r = {.n = 0};
@@ -392,6 +464,13 @@ static void test_load_dir(const char *dir)
                 EXPECT_HAS(r.reasons[0], "ldd");
                 EXPECT_HAS(r.reasons[3], "/valid.so");
         }
+        /* kept in the set too, for `probekit plugins` */
+        if (EXPECT_INT(PK_COUNT(refused), set.n_refusals)) {
+                EXPECT_HAS(set.refusals[3].path, "/valid_copy.so");
+                EXPECT(set.refusals[3].shadowed);
+                EXPECT(!set.refusals[4].shadowed);
+                EXPECT_HAS(set.refusals[4].reason, "majors differ");
+        }
         snprintf(valid_path, sizeof(valid_path), "%s/valid.so", dir);
         h = plugin_set_find(&set, "unit_plugin");
         if (EXPECT(h != NULL)) {
@@ -407,11 +486,96 @@ static void test_load_dir(const char *dir)
         plugin_set_free(&set);
 
         EXPECT_INT(-ENOENT, plugin_set_load_dir(&set, "/nonexistent/probekit", NULL, NULL));
-        EXPECT_INT(-ENOEXEC,
+        EXPECT_INT(-ENOENT,
                    plugin_set_load_file(&set, "/nonexistent/probekit/x.so", why, sizeof(why)));
-        EXPECT_HAS(why, "cannot be loaded");
+        EXPECT_HAS(why, "cannot be opened");
         EXPECT_INT(0, set.n);
         plugin_set_free(&set);
+}
+
+/* Copy `from` to `to` (a valid plugin to a place the test can make untrusted). */
+static bool copy_file(const char *from, const char *to)
+{
+        char buf[65536];
+        FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+        size_t n;
+        bool ok = in && out;
+
+        while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+                ok = fwrite(buf, 1, n, out) == n;
+        if (in)
+                fclose(in);
+        if (out)
+                fclose(out);
+        return ok;
+}
+
+static void expect_load_refused(const char *path, int want_rc, const char *want)
+{
+        struct plugin_set set = {0};
+        char why[512] = "";
+
+        EXPECT_INT(want_rc, plugin_set_load_file(&set, path, why, sizeof(why)));
+        EXPECT_HAS(why, want);
+        EXPECT_INT(0, set.n);
+        plugin_set_free(&set);
+}
+
+/*
+ * A root daemon must not load code another user can write: the file, or a
+ * directory above it, writable by group or others, or owned by someone else.
+ * A FIFO named *.so is refused without blocking.
+ */
+static void test_untrusted_files(const char *dir)
+{
+        char tmp[] = "/tmp/pk-unit-trust-XXXXXX", valid[4096], copy[4200], sub[4200], fifo[4200];
+        struct plugin_set set = {0};
+        char why[512] = "";
+
+        if (!EXPECT(mkdtemp(tmp) != NULL))
+                return;
+        snprintf(valid, sizeof(valid), "%s/valid.so", dir);
+        snprintf(sub, sizeof(sub), "%s/plugins", tmp);
+        snprintf(copy, sizeof(copy), "%s/plugins/copy.so", tmp);
+        snprintf(fifo, sizeof(fifo), "%s/plugins/fifo.so", tmp);
+        EXPECT_INT(0, mkdir(sub, 0755));
+        if (!EXPECT(copy_file(valid, copy)))
+                goto cleanup;
+        EXPECT_INT(0, chmod(copy, 0644));
+        EXPECT_INT(0, plugin_set_load_file(&set, copy, why, sizeof(why)));
+        plugin_set_free(&set);
+
+        EXPECT_INT(0, chmod(copy, 0666));
+        expect_load_refused(copy, -EPERM, "can be written by everyone; fix: chmod go-w");
+        EXPECT_INT(0, chmod(copy, 0664));
+        expect_load_refused(copy, -EPERM, "can be written by its group");
+        EXPECT_INT(0, chmod(copy, 0644));
+        if (geteuid() == 0) {
+                EXPECT_INT(0, chown(copy, 65534, 65534));
+                expect_load_refused(copy, -EPERM, "belongs to uid 65534, not to root");
+                EXPECT_INT(0, chown(copy, 0, 0));
+        }
+        /* the directory: others could replace the file in it */
+        EXPECT_INT(0, chmod(sub, 0777));
+        expect_load_refused(copy, -EPERM, "its directory");
+        /* the sticky bit (like /tmp's) lets nobody replace what is not theirs */
+        EXPECT_INT(0, chmod(sub, 01777));
+        EXPECT_INT(0, plugin_set_load_file(&set, copy, why, sizeof(why)));
+        plugin_set_free(&set);
+        EXPECT_INT(0, chmod(sub, 0755));
+
+        if (EXPECT_INT(0, mkfifo(fifo, 0600))) {
+                expect_load_refused(fifo, -EINVAL, "not a regular file");
+                /* in a directory scan too, without hanging */
+                EXPECT_INT(0, plugin_set_load_dir(&set, sub, NULL, NULL));
+                EXPECT_INT(1, set.refused);
+                plugin_set_free(&set);
+                unlink(fifo);
+        }
+cleanup:
+        unlink(copy);
+        rmdir(sub);
+        rmdir(tmp);
 }
 
 int main(int argc, char **argv)
@@ -424,7 +588,9 @@ int main(int argc, char **argv)
         test_attach_modes();
         test_event_types();
         test_set_add();
-        if (EXPECT(argc == 2))
+        if (EXPECT(argc == 2)) {
                 test_load_dir(argv[1]);
+                test_untrusted_files(argv[1]);
+        }
         return unit_finish();
 }

@@ -103,7 +103,7 @@ static void test_globals(void)
 
         config_read_string("x.ini", "[probekit]\n\nformat = xml\n", &cfg, err, sizeof(err));
         EXPECT_INT(-EINVAL, plan_read_globals(&cfg, &global, err, sizeof(err)));
-        EXPECT_STR("x.ini:3: format: 'xml' is not one of text|json|none", err);
+        EXPECT_STR("x.ini:3: format: 'xml' is not one of text|json|capture|none", err);
         option_set_free(&global);
         config_free(&cfg);
 }

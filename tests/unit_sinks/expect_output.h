@@ -6,6 +6,13 @@
 
 #include "fake_host.h"
 
+/* What the json sink writes for the header of a record without one (hdr NULL). */
+#define JSON_NO_HEADER                                                                             \
+        "\"pid\":null,\"tid\":null,\"uid\":null,\"auid\":null,\"session\":null,\"comm\":null,"     \
+        "\"cgroup\":null"
+/* present = PK_HDR_TASK | PK_HDR_CGROUP: no login */
+#define JSON_NO_LOGIN "\"auid\":null,\"session\":null"
+
 /*
  * Runs plugin's sink over the records (with options, see fake_sink_run())
  * into a temporary file and checks that the file holds exactly `expected`;

@@ -21,6 +21,7 @@ static const struct pk_event_header test_hdr = {
     .pid = 1234,
     .tid = 1235,
     .uid = 0,
+    .present = PK_HDR_TASK | PK_HDR_CGROUP,
     .comm = "bash",
 };
 
@@ -39,7 +40,8 @@ static void expect_string_field(const char *s, size_t len, const char *expected_
         char expected[512];
 
         snprintf(expected, sizeof(expected),
-                 "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\",\"s\":%s}\n", expected_json);
+                 "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\"," JSON_NO_HEADER ",\"s\":%s}\n",
+                 expected_json);
         expect_json(&rec, 1, expected, line);
 }
 
@@ -81,9 +83,11 @@ static void test_every_field_type(void)
 
         expect_json(&rec, 1,
                     "{\"ts\":1764045000123456789,\"probe\":\"tp_exec\",\"event\":\"exec\","
-                    "\"mode\":\"tracepoint\",\"pid\":1234,\"tid\":1235,\"uid\":0,\"comm\":\"bash\","
+                    "\"mode\":\"tracepoint\",\"pid\":1234,\"tid\":1235,\"uid\":0," JSON_NO_LOGIN
+                    ",\"comm\":\"bash\","
                     "\"cgroup\":4242,\"u8\":0,\"u16\":65535,\"u32\":4294967295,"
-                    "\"u64\":18446744073709551615,\"s32\":-2,\"s64\":-9223372036854775808,"
+                    "\"u64\":18446744073709551615,\"s32\":-2,\"s32_name\":\"ENOENT\",\"s64\":-"
+                    "9223372036854775808,"
                     "\"yes\":true,\"no\":false,\"path\":\"/bin/true\","
                     "\"stack\":[0,1,18446744073709551615],\"empty\":[]}\n",
                     __LINE__);
@@ -98,10 +102,11 @@ static void test_optional_keys(void)
         };
 
         expect_json(records, PK_COUNT(records),
-                    "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\"}\n"
-                    "{\"ts\":7,\"probe\":\"p\",\"event\":\"e\",\"mode\":\"kprobe\"}\n"
+                    "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\"," JSON_NO_HEADER "}\n"
+                    "{\"ts\":7,\"probe\":\"p\",\"event\":\"e\",\"mode\":\"kprobe\"," JSON_NO_HEADER
+                    "}\n"
                     "{\"ts\":10,\"probe\":\"p\",\"event\":\"e\",\"pid\":1234,\"tid\":1235,"
-                    "\"uid\":0,\"comm\":\"bash\",\"cgroup\":4242}\n",
+                    "\"uid\":0," JSON_NO_LOGIN ",\"comm\":\"bash\",\"cgroup\":4242}\n",
                     __LINE__);
 }
 
@@ -112,8 +117,8 @@ static void test_comm_without_nul(void)
 
         memcpy(hdr.comm, "0123456789abcdef", sizeof(hdr.comm));
         expect_json(&rec, 1,
-                    "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\",\"pid\":1234,\"tid\":1235,\"uid\":0,"
-                    "\"comm\":\"0123456789abcdef\",\"cgroup\":4242}\n",
+                    "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\",\"pid\":1234,\"tid\":1235,\"uid\":"
+                    "0," JSON_NO_LOGIN ",\"comm\":\"0123456789abcdef\",\"cgroup\":4242}\n",
                     __LINE__);
 }
 
@@ -158,7 +163,9 @@ static void test_names_are_escaped(void)
         const struct pk_record rec = {
             .probe = "a\\b", .event = "e\n", .fields = &field, .values = &value, .n_fields = 1};
 
-        expect_json(&rec, 1, "{\"ts\":0,\"probe\":\"a\\\\b\",\"event\":\"e\\n\",\"we\\\"ird\":1}\n",
+        expect_json(&rec, 1,
+                    "{\"ts\":0,\"probe\":\"a\\\\b\",\"event\":\"e\\n\"," JSON_NO_HEADER
+                    ",\"we\\\"ird\":1}\n",
                     __LINE__);
 }
 
@@ -167,7 +174,8 @@ static void test_string_larger_than_buffer(void)
 {
         static const struct pk_field field = {.name = "s", .type = PK_FIELD_STR};
         const size_t len = 600 * 1024;
-        const char prefix[] = "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\",\"s\":\"";
+        const char prefix[] =
+            "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\"," JSON_NO_HEADER ",\"s\":\"";
         char *s = malloc(len);
         char *expected = malloc(len * 2 + 128);
         char *path = fake_temp_path();

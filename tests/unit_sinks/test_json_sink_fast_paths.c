@@ -75,7 +75,8 @@ static void test_numbers_at_digit_count_boundaries(void)
         struct text expected = {0};
         char nines[24] = "", power_text[24] = "1";
 
-        text_add_str(&expected, "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\",\"a\":[0");
+        text_add_str(&expected,
+                     "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\"," JSON_NO_HEADER ",\"a\":[0");
         items[n++] = 0;
         for (int k = 1; k <= 19; k++) {
                 power *= 10;
@@ -159,7 +160,7 @@ static void test_ts_high_digits(void)
                 records[i] = (struct pk_record){.probe = "p", .event = "e", .ts_ns = cases[i].ts};
                 text_add_str(&expected, "{\"ts\":");
                 text_add_str(&expected, cases[i].text);
-                text_add_str(&expected, ",\"probe\":\"p\",\"event\":\"e\"}\n");
+                text_add_str(&expected, ",\"probe\":\"p\",\"event\":\"e\"," JSON_NO_HEADER "}\n");
         }
         expect_json(records, PK_COUNT(records), expected.s, __LINE__);
         free(expected.s);
@@ -171,10 +172,13 @@ static const struct pk_event_header base_hdr = {
     .pid = 1234,
     .tid = 1235,
     .uid = 1000,
+    .present = PK_HDR_TASK | PK_HDR_CGROUP,
     .comm = "bash",
 };
 
-#define BASE_TEXT "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242"
+#define BASE_TEXT                                                                                  \
+        "\"pid\":1234,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN ",\"comm\":\"bash\",\"cgroup\":"   \
+                                                                "4242"
 
 static void add_header_line(struct text *t, const char *header_text)
 {
@@ -224,32 +228,40 @@ static void test_header_cache_each_field(void)
                 const char *text;
         } changes[] = {
             {1, 1235, 1000, 4242, "bash",
-             "\"pid\":1,\"tid\":1235,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242"},
+             "\"pid\":1,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN
+             ",\"comm\":\"bash\",\"cgroup\":4242"},
             {1234, 1235, 0, 4242, "bash",
-             "\"pid\":1234,\"tid\":1235,\"uid\":0,\"comm\":\"bash\",\"cgroup\":4242"},
+             "\"pid\":1234,\"tid\":1235,\"uid\":0," JSON_NO_LOGIN
+             ",\"comm\":\"bash\",\"cgroup\":4242"},
             {1234, 1235, 1000, UINT64_MAX, "bash",
-             "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":"
+             "\"pid\":1234,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN
+             ",\"comm\":\"bash\",\"cgroup\":"
              "18446744073709551615"},
             {1234, 1235, 1000, 4242, "bask",
-             "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"bask\",\"cgroup\":4242"},
+             "\"pid\":1234,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN
+             ",\"comm\":\"bask\",\"cgroup\":4242"},
             {1234, 1235, 1000, 4242, "dash",
-             "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"dash\",\"cgroup\":4242"},
+             "\"pid\":1234,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN
+             ",\"comm\":\"dash\",\"cgroup\":4242"},
             /* over the NUL */
             {1234, 1235, 1000, 4242, "bashx",
-             "\"pid\":1234,\"tid\":1235,\"uid\":1000,\"comm\":\"bashx\",\"cgroup\":4242"},
+             "\"pid\":1234,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN
+             ",\"comm\":\"bashx\",\"cgroup\":4242"},
             /* after the NUL: not shown, whether or not the cache tells them apart */
             {1234, 1235, 1000, 4242, {'b', 'a', 's', 'h', 0, 0, 0, 0, 0, 0, 'x'}, BASE_TEXT},
             /* another tid in the same slot (the slot is tid % 8), then in another slot */
             {1234, 1235 + 8, 1000, 4242, "bash",
-             "\"pid\":1234,\"tid\":1243,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242"},
+             "\"pid\":1234,\"tid\":1243,\"uid\":1000," JSON_NO_LOGIN
+             ",\"comm\":\"bash\",\"cgroup\":4242"},
             {1234, 1234, 1000, 4242, "bash",
-             "\"pid\":1234,\"tid\":1234,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242"},
+             "\"pid\":1234,\"tid\":1234,\"uid\":1000," JSON_NO_LOGIN
+             ",\"comm\":\"bash\",\"cgroup\":4242"},
         };
         struct header_run run = {0};
         struct pk_event_header h = base_hdr;
 
         /* An all-zero header first: the empty cache must not pass for it. */
-        add_header(&run, &zero, "\"pid\":0,\"tid\":0,\"uid\":0,\"comm\":\"\",\"cgroup\":0");
+        add_header(&run, &zero, JSON_NO_HEADER);
         add_header(&run, &base_hdr, BASE_TEXT);
         add_header(&run, &base_hdr, BASE_TEXT); /* a hit */
         h.ts_ns = 99;
@@ -285,7 +297,8 @@ static void test_header_cache_slots(void)
                 hdrs[i].pid = 100 + tids[i];
                 snprintf(hdrs[i].comm, sizeof(hdrs[i].comm), "t%u", (unsigned)tids[i]);
                 snprintf(line, sizeof(line),
-                         "\"pid\":%u,\"tid\":%u,\"uid\":1000,\"comm\":\"t%u\",\"cgroup\":4242",
+                         "\"pid\":%u,\"tid\":%u,\"uid\":1000," JSON_NO_LOGIN
+                         ",\"comm\":\"t%u\",\"cgroup\":4242",
                          (unsigned)(100 + tids[i]), (unsigned)tids[i], (unsigned)tids[i]);
                 add_header_line(&expected, line);
                 records[i] = (struct pk_record){.probe = "p", .event = "e", .hdr = &hdrs[i]};
@@ -315,20 +328,20 @@ static void test_header_changed_in_place(void)
         add_header_line(&expected, BASE_TEXT);
         hdr.pid = 77;
         CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
-        add_header_line(&expected,
-                        "\"pid\":77,\"tid\":1235,\"uid\":1000,\"comm\":\"bash\",\"cgroup\":4242");
+        add_header_line(&expected, "\"pid\":77,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN
+                                   ",\"comm\":\"bash\",\"cgroup\":4242");
         memcpy(hdr.comm, "zsh\0", 4);
         CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
-        add_header_line(&expected,
-                        "\"pid\":77,\"tid\":1235,\"uid\":1000,\"comm\":\"zsh\",\"cgroup\":4242");
+        add_header_line(&expected, "\"pid\":77,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN
+                                   ",\"comm\":\"zsh\",\"cgroup\":4242");
         hdr.cgroup_id = 1;
         CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
-        add_header_line(&expected,
-                        "\"pid\":77,\"tid\":1235,\"uid\":1000,\"comm\":\"zsh\",\"cgroup\":1");
+        add_header_line(&expected, "\"pid\":77,\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN
+                                   ",\"comm\":\"zsh\",\"cgroup\":1");
         hdr.uid = 5;
         CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
-        add_header_line(&expected,
-                        "\"pid\":77,\"tid\":1235,\"uid\":5,\"comm\":\"zsh\",\"cgroup\":1");
+        add_header_line(&expected, "\"pid\":77,\"tid\":1235,\"uid\":5," JSON_NO_LOGIN
+                                   ",\"comm\":\"zsh\",\"cgroup\":1");
         hdr = base_hdr;
         CHECK_INT_EQ(0, sink.plugin->sink->write(sink.state, &rec));
         add_header_line(&expected, BASE_TEXT);
@@ -376,7 +389,7 @@ static void test_header_comm_escaped(void)
                 memcpy(hdrs[i].comm, cases[i / 2].comm, PK_COMM_LEN);
                 records[i] = (struct pk_record){.probe = "p", .event = "e", .hdr = &hdrs[i]};
                 text_add_str(&expected, "{\"ts\":0,\"probe\":\"p\",\"event\":\"e\",\"pid\":1234,"
-                                        "\"tid\":1235,\"uid\":1000,\"comm\":\"");
+                                        "\"tid\":1235,\"uid\":1000," JSON_NO_LOGIN ",\"comm\":\"");
                 text_add_str(&expected, cases[i / 2].text);
                 text_add_str(&expected, "\",\"cgroup\":4242}\n");
         }
@@ -404,7 +417,7 @@ static void expect_names_and_value(const char *name, const char *value, size_t l
         text_add_str(&expected, name_json);
         text_add_str(&expected, ",\"mode\":");
         text_add_str(&expected, name_json);
-        text_add_str(&expected, ",");
+        text_add_str(&expected, "," JSON_NO_HEADER ",");
         text_add_str(&expected, name_json);
         text_add_str(&expected, ":");
         text_add_str(&expected, value_json);

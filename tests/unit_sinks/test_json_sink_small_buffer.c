@@ -21,6 +21,7 @@
 
 #include "builtin_sinks.h"
 #include "check.h"
+#include "expect_output.h"
 #include "fake_host.h"
 #include "json_string.h"
 #include "outbuf.h"
@@ -138,6 +139,8 @@ static void make_record(struct record_data *d, const struct pk_event_header *thr
                 d->hdr.comm[random_below(PK_COMM_LEN)] = random_byte();
         if (random_below(8) == 0)
                 d->hdr.pid = (uint32_t)random_number();
+        if (random_below(8) == 0)
+                d->hdr.present = (uint16_t)random_below(16);
         /* Mostly the same second, at times a jump or below one second. */
         *ts = random_below(10) == 0 ? random_number() : *ts + random_below(400000000);
         for (uint32_t i = 0; i < n_fields; i++) {
@@ -220,8 +223,14 @@ static void make_wide_record(struct record_data *d, uint64_t ts, enum wide_kind 
         d->values[7].u64 = 0;
         d->values[8].u64 = 255;
         /* The longest header: ten-digit ids, a comm of bytes to escape, 20 digits. */
-        d->hdr = (struct pk_event_header){
-            .cgroup_id = UINT64_MAX, .pid = UINT32_MAX, .tid = UINT32_MAX, .uid = UINT32_MAX};
+        d->hdr = (struct pk_event_header){.cgroup_id = UINT64_MAX,
+                                          .pid = UINT32_MAX,
+                                          .tid = UINT32_MAX,
+                                          .uid = UINT32_MAX,
+                                          .auid = UINT32_MAX,
+                                          .session = UINT32_MAX,
+                                          .present = PK_HDR_TASK | PK_HDR_CGROUP | PK_HDR_AUID |
+                                                     PK_HDR_SESSION};
         memset(d->hdr.comm, '\x01', PK_COMM_LEN);
         d->rec = (struct pk_record){
             .probe = names[kind][0],
@@ -239,7 +248,7 @@ static void make_wide_record(struct record_data *d, uint64_t ts, enum wide_kind 
 static size_t pad_text(char *dst, uint64_t ts, size_t n)
 {
         static const char head[] = "{\"ts\":";
-        static const char middle[] = ",\"probe\":\"p\",\"event\":\"e\",\"a\":[";
+        static const char middle[] = ",\"probe\":\"p\",\"event\":\"e\"," JSON_NO_HEADER ",\"a\":[";
         char *p = dst;
 
         memcpy(p, head, sizeof(head) - 1);
@@ -272,7 +281,7 @@ static void sweep(const struct pk_record *rec, const char *path, size_t from)
         static const uint64_t zeros[OUTBUF_SIZE / 2];
         struct fake_output alone = {0}, out = {0};
         char *expected = NULL, *at_end;
-        char pad_check[64];
+        char pad_check[256];
         size_t empty_len = pad_text(pad_check, 0, 0) + 1; /* one zero adds 1, each next 2 */
         size_t runs = OUTBUF_SIZE - 20 - from;
 
@@ -333,7 +342,15 @@ int main(void)
                 goto cleanup;
         for (uint32_t i = 0; i < 4; i++) {
                 threads[i] = (struct pk_event_header){
-                    .cgroup_id = 1 + i, .pid = 22312, .tid = 22312 + i, .uid = i};
+                    .cgroup_id = 1 + i,
+                    .pid = 22312,
+                    .tid = 22312 + i,
+                    .uid = i,
+                    .auid = 1000 + i,
+                    .session = 3,
+                    .present = (uint16_t)(i == 1 ? PK_HDR_TASK | PK_HDR_CGROUP
+                                                 : PK_HDR_TASK | PK_HDR_CGROUP | PK_HDR_AUID |
+                                                       PK_HDR_SESSION)};
                 memcpy(threads[i].comm, "getppid_load", 13);
         }
         threads[3].comm[2] = '"';

@@ -14,11 +14,12 @@
 
 #include "builtin_sinks.h"
 #include "check.h"
+#include "expect_output.h"
 #include "fake_host.h"
 #include "outbuf.h"
 
 static const struct pk_record simple = {.probe = "p", .event = "e", .ts_ns = 5};
-#define SIMPLE_JSON "{\"ts\":5,\"probe\":\"p\",\"event\":\"e\"}\n"
+#define SIMPLE_JSON "{\"ts\":5,\"probe\":\"p\",\"event\":\"e\"," JSON_NO_HEADER "}\n"
 
 static void test_truncate(void)
 {

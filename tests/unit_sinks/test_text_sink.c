@@ -17,13 +17,15 @@
 /* 2025-11-25 04:30:00.123456789 UTC; the test runs with TZ=UTC. */
 #define TS 1764045000123456789ull
 
-#define HEADER "TIME         PROBE          EVENT          PID COMM             DETAILS\n"
+#define HEADER                                                                                     \
+        "TIME         PROBE          EVENT          PID  AUID   SES COMM             DETAILS\n"
 
 static const struct fake_option no_header[] = {{"header", "false"}, {NULL, NULL}};
 
 static struct pk_event_header make_hdr(uint32_t pid, const char *comm)
 {
-        struct pk_event_header hdr = {.pid = pid, .tid = pid, .cgroup_id = 1};
+        struct pk_event_header hdr = {
+            .pid = pid, .tid = pid, .cgroup_id = 1, .present = PK_HDR_TASK | PK_HDR_CGROUP};
 
         memcpy(hdr.comm, comm, strnlen(comm, sizeof(hdr.comm)));
         return hdr;
@@ -48,7 +50,7 @@ static void expect_details(const struct pk_field *field, union pk_value value,
         char expected[512];
 
         snprintf(expected, sizeof(expected),
-                 "04:30:00.123 p              e                - -"
+                 "04:30:00.123 p              e                -     -     - -"
                  "                %s\n",
                  expected_details);
         expect_text(no_header, &rec, 1, expected, line);
@@ -66,8 +68,11 @@ static void test_header_and_rows_align(void)
         };
         const union pk_value exec_values[] = {{.u64 = 1200}, {.str = {"/bin/true", 10}}};
         const union pk_value open_values[] = {{.s64 = -2}, {.str = {"/tmp/a b", 8}}};
-        const struct pk_event_header bash = make_hdr(1234, "bash");
+        struct pk_event_header bash = make_hdr(1234, "bash");
         const struct pk_event_header cat = make_hdr(42, "cat");
+        bash.auid = 1000;
+        bash.session = 3;
+        bash.present |= PK_HDR_AUID | PK_HDR_SESSION;
         const struct pk_record records[] = {
             {.probe = "tp_exec",
              .event = "exec",
@@ -87,9 +92,10 @@ static void test_header_and_rows_align(void)
         };
 
         expect_text(NULL, records, PK_COUNT(records),
-                    HEADER "04:30:00.123 tp_exec        exec          1234 bash             "
-                           "ppid=1200 filename=/bin/true\n"
-                           "04:30:00.123 p              open            42 cat              "
+                    HEADER "04:30:00.123 tp_exec        exec          1234  1000     3 "
+                           "bash             ppid=1200 filename=/bin/true\n"
+                           "04:30:00.123 p              open            42     -     - "
+                           "cat              "
                            "ret=-2 (ENOENT) path=\"/tmp/a b\"\n",
                     __LINE__);
 }
@@ -108,9 +114,10 @@ static void test_long_value_realigns(void)
                                       .values = &value,
                                       .n_fields = 1};
 
-        expect_text(no_header, &rec, 1,
-                    "04:30:00.123 a_very_long_probe_name exec  1234 bash             x=1\n",
-                    __LINE__);
+        expect_text(
+            no_header, &rec, 1,
+            "04:30:00.123 a_very_long_probe_name exec  1234     -     - bash             x=1\n",
+            __LINE__);
 }
 
 static void test_missing_hdr_and_no_fields(void)
@@ -118,7 +125,8 @@ static void test_missing_hdr_and_no_fields(void)
         const struct pk_record rec = {.probe = "p", .event = "e", .ts_ns = TS};
 
         /* No trailing spaces when there are no details. */
-        expect_text(NULL, &rec, 1, HEADER "04:30:00.123 p              e                - -\n",
+        expect_text(NULL, &rec, 1,
+                    HEADER "04:30:00.123 p              e                -     -     - -\n",
                     __LINE__);
 }
 
@@ -129,9 +137,10 @@ static void test_comm_escaped(void)
 
         /* 16 bytes without a NUL, a tab among them. */
         memcpy(hdr.comm, "Web Cont\tnt12345", sizeof(hdr.comm));
-        expect_text(no_header, &rec, 1,
-                    "04:30:00.123 p              e                7 Web Cont\\x09nt12345\n",
-                    __LINE__);
+        expect_text(
+            no_header, &rec, 1,
+            "04:30:00.123 p              e                7     -     - Web Cont\\x09nt12345\n",
+            __LINE__);
 }
 
 static void test_string_quoting(void)

@@ -55,6 +55,20 @@ extern "C" {
 #define PK_PRINTF(fmt, args)
 #endif
 
+/*
+ * C++: every member of the structs a plugin fills starts value-initialized
+ * (0, NULL), as members left out of a C designated initializer are, so
+ * g++ -Wextra does not flag the members a descriptor leaves out
+ * (-Wmissing-field-initializers). Needs C++14 or later; layout unchanged.
+ */
+#ifdef __cplusplus
+/* clang-format off */
+#define PK_INIT {}
+/* clang-format on */
+#else
+#define PK_INIT
+#endif
+
 /* Number of elements of a static array, for the (pointer, count) pairs below. */
 #define PK_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -74,20 +88,20 @@ enum pk_option_type {
 };
 
 struct pk_option {
-        const char *key;
-        enum pk_option_type type;
-        const char *default_value;  /* text, parsed like a value from the INI; NULL: unset */
-        int64_t min;                /* PK_OPT_INT bounds */
-        int64_t max;                /* PK_OPT_INT upper bound; STRING/LIST length limit */
-        const char *const *choices; /* PK_OPT_ENUM: NULL-terminated */
-        const char *help;
+        const char *key PK_INIT;
+        enum pk_option_type type PK_INIT;
+        const char *default_value PK_INIT; /* text, parsed like a value from the INI; NULL: unset */
+        int64_t min PK_INIT;               /* PK_OPT_INT bounds */
+        int64_t max PK_INIT;               /* PK_OPT_INT upper bound; STRING/LIST length limit */
+        const char *const *choices PK_INIT; /* PK_OPT_ENUM: NULL-terminated */
+        const char *help PK_INIT;
         /*
          * Optional: name of a `const volatile` global in the BPF object that the
          * host sets to the option's value before load (integers and bools by the
          * variable's size, strings as a NUL-padded char array, enums as the
          * index of the choice). Saves the plugin the code to do it.
          */
-        const char *bpf_global;
+        const char *bpf_global PK_INIT;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -128,8 +142,8 @@ enum pk_field_flags {
 
 /* A named value of a field (PK_NAMES_ENUM) or a named bit (PK_NAMES_FLAGS). */
 struct pk_name {
-        uint64_t value;
-        const char *name;
+        uint64_t value PK_INIT;
+        const char *name PK_INIT;
 };
 
 enum pk_names_kind {
@@ -139,30 +153,37 @@ enum pk_names_kind {
 };
 
 struct pk_names {
-        enum pk_names_kind kind;
-        uint32_t n_names;
-        const struct pk_name *names;
+        enum pk_names_kind kind PK_INIT;
+        uint32_t n_names PK_INIT;
+        const struct pk_name *names PK_INIT;
 };
 
 struct pk_field {
-        const char *name;
+        const char *name PK_INIT;
         /*
          * With a `btf_struct` event type, 0 means "from BTF"; a type here then
          * overrides what BTF says (STR_ARRAY, IPV4/IPV6 or BOOL for an array or
          * integer member of the same size).
          */
-        enum pk_field_type type;
-        uint32_t offset; /* in the sample (header included); ignored with btf_struct */
-        uint32_t size;   /* bytes; for STR/STR_ARRAY, 0 means up to the sample's end */
-        uint32_t flags;  /* enum pk_field_flags */
-        const char *help;
-        const struct pk_names *names; /* optional: names of values or bits */
+        enum pk_field_type type PK_INIT;
+        uint32_t offset PK_INIT; /* in the sample (header included); ignored with btf_struct */
+        uint32_t size PK_INIT;   /* bytes; for STR/STR_ARRAY, 0 means up to the sample's end */
+        uint32_t flags PK_INIT;  /* enum pk_field_flags */
+        const char *help PK_INIT;
+        const struct pk_names *names PK_INIT; /* optional: names of values or bits */
 };
 
-/* A decoded value; which member is set follows the field's type. */
+/*
+ * A decoded value; which member is set follows the field's type. Integers
+ * are in host order (a PK_FIELD_NET_ORDER field is converted on decode).
+ */
 union pk_value {
         uint64_t u64; /* U8, U16, U32, U64, BOOL */
-        int64_t s64;  /* S32, S64 */
+        int64_t s64;  /* S8, S16, S32, S64 */
+        /*
+         * STR, STR_ARRAY (every string with its NUL), IPV4 and IPV6 (the 4 or
+         * 16 bytes of the address, network order)
+         */
         struct {
                 const char *ptr; /* not NUL-terminated necessarily; valid during the write */
                 uint32_t len;
@@ -181,16 +202,16 @@ union pk_value {
  * set in `absent` (fields past the 64th are always present).
  */
 struct pk_record {
-        const char *probe; /* instance name */
-        const char *event; /* event type name */
-        const char *mode;  /* attach mode used, NULL when the probe has one way only */
-        uint64_t ts_ns;    /* CLOCK_REALTIME */
-        const struct pk_event_header *hdr;
-        const struct pk_field *fields;
-        const union pk_value *values;
-        uint32_t n_fields;
-        uint32_t flags;  /* enum pk_record_flags */
-        uint64_t absent; /* bit i: fields[i] has no value */
+        const char *probe PK_INIT; /* instance name */
+        const char *event PK_INIT; /* event type name */
+        const char *mode PK_INIT;  /* attach mode used, NULL when the probe has one way only */
+        uint64_t ts_ns PK_INIT;    /* CLOCK_REALTIME */
+        const struct pk_event_header *hdr PK_INIT;
+        const struct pk_field *fields PK_INIT;
+        const union pk_value *values PK_INIT;
+        uint32_t n_fields PK_INIT;
+        uint32_t flags PK_INIT;  /* enum pk_record_flags */
+        uint64_t absent PK_INIT; /* bit i: fields[i] has no value */
 };
 
 enum pk_record_flags {
@@ -221,8 +242,8 @@ enum pk_event_flags {
 };
 
 struct pk_event_type {
-        const char *name;
-        const char *help;
+        const char *name PK_INIT;
+        const char *help PK_INIT;
         /*
          * Without btf_struct: every field, with offset, size and type.
          * With btf_struct: annotations keyed by name (type 0 = from BTF,
@@ -230,27 +251,27 @@ struct pk_event_type {
          * fields too, typed from BTF. Naming a member the struct lacks is a
          * load-time error.
          */
-        const struct pk_field *fields;
-        uint32_t n_fields;
-        uint32_t min_size;   /* smaller samples are malformed; 0 with btf_struct: its size */
-        uint32_t max_size;   /* larger ones too; 0: same as min_size */
-        uint32_t flags;      /* enum pk_event_flags */
-        pk_decode_fn decode; /* NULL: decode from the field declarations */
+        const struct pk_field *fields PK_INIT;
+        uint32_t n_fields PK_INIT;
+        uint32_t min_size PK_INIT; /* smaller samples are malformed; 0 with btf_struct: its size */
+        uint32_t max_size PK_INIT; /* larger ones too; 0: same as min_size */
+        uint32_t flags PK_INIT;    /* enum pk_event_flags */
+        pk_decode_fn decode PK_INIT; /* NULL: decode from the field declarations */
         /*
          * The C struct of this event's samples, by name, in the BTF of the
          * plugin's BPF object (it starts with struct pk_event_header). The
          * host reads field names, types, offsets and sizes from it.
          */
-        const char *btf_struct;
+        const char *btf_struct PK_INIT;
 };
 
 /* ------------------------------------------------------------------------ */
 /* Attach alternatives: ways to reach the same events, tried in order.       */
 
 struct pk_attach_mode {
-        const char *name; /* "kprobe", "fentry", "tracepoint", ... */
+        const char *name PK_INIT; /* "kprobe", "fentry", "tracepoint", ... */
         /* BPF programs (by function name) this mode loads; NULL-terminated */
-        const char *const *programs;
+        const char *const *programs PK_INIT;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -318,7 +339,7 @@ struct pk_probe_ops {
          * The BPF object to load: the skeleton's `<name>__elf_bytes` function.
          * Required.
          */
-        const void *(*bpf_object)(size_t *size);
+        const void *(*bpf_object)(size_t *size)PK_INIT;
 
         /*
          * All optional. The host's sequence for one instance:
@@ -337,14 +358,14 @@ struct pk_probe_ops {
          * Each returns 0 or -errno; a failure marks the instance failed with
          * the reason, and the other instances go on.
          */
-        int (*create)(const struct pk_host *host, struct pk_instance *inst, void **state);
+        int (*create)(const struct pk_host *host, struct pk_instance *inst, void **state) PK_INIT;
         /* (create() may be called for `check` too: it must not touch the kernel.) */
-        int (*configure)(void *state, struct bpf_object *obj, const char *mode);
-        int (*attach)(void *state, struct bpf_object *obj, const char *mode);
-        int (*loaded)(void *state, struct bpf_object *obj);
-        int (*tick)(void *state);
-        void (*detach)(void *state);
-        void (*destroy)(void *state);
+        int (*configure)(void *state, struct bpf_object *obj, const char *mode) PK_INIT;
+        int (*attach)(void *state, struct bpf_object *obj, const char *mode) PK_INIT;
+        int (*loaded)(void *state, struct bpf_object *obj) PK_INIT;
+        int (*tick)(void *state) PK_INIT;
+        void (*detach)(void *state) PK_INIT;
+        void (*destroy)(void *state) PK_INIT;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -352,13 +373,13 @@ struct pk_probe_ops {
 
 /* What a sink reports of itself (stats()); every counter counts since open(). */
 struct pk_sink_stats {
-        uint64_t records; /* records written out (or acknowledged by the server) */
-        uint64_t bytes;   /* bytes written out */
-        uint64_t errors;  /* failed writes, connects, flushes */
-        uint64_t dropped; /* records write() accepted, then lost (queue full, not acked) */
-        uint64_t queued;  /* records write() accepted, not yet written or dropped */
+        uint64_t records PK_INIT; /* records written out (or acknowledged by the server) */
+        uint64_t bytes PK_INIT;   /* bytes written out */
+        uint64_t errors PK_INIT;  /* failed writes, connects, flushes */
+        uint64_t dropped PK_INIT; /* records write() accepted, then lost (queue full, not acked) */
+        uint64_t queued PK_INIT;  /* records write() accepted, not yet written or dropped */
         /* NULL when all is well; else what is wrong now ("reconnecting: ..."). */
-        const char *condition;
+        const char *condition PK_INIT;
 };
 
 struct pk_sink_ops {
@@ -368,7 +389,7 @@ struct pk_sink_ops {
          * server that is down is not a failure: open() succeeds and the sink
          * reconnects on its own, saying so in stats().condition.
          */
-        int (*open)(const struct pk_host *host, struct pk_instance *inst, void **state);
+        int (*open)(const struct pk_host *host, struct pk_instance *inst, void **state) PK_INIT;
         /*
          * Required: write (or queue) one record; never block the caller.
          * Returns 0 when the record is written or queued; -EPIPE when the
@@ -378,15 +399,15 @@ struct pk_sink_ops {
          * written in part, and one error never stops a sink for good: it
          * retries with back-off on its own.
          */
-        int (*write)(void *state, const struct pk_record *rec);
+        int (*write)(void *state, const struct pk_record *rec) PK_INIT;
         /* Required: push buffered output out. Called on every timer tick and at exit. */
-        int (*flush)(void *state);
+        int (*flush)(void *state) PK_INIT;
         /* Required. */
-        void (*close)(void *state);
+        void (*close)(void *state) PK_INIT;
         /* Optional: reopen the output (log rotation: SIGUSR1, SIGHUP, `probekit reopen`). */
-        int (*reopen)(void *state);
+        int (*reopen)(void *state) PK_INIT;
         /* Optional: the sink's own counters; without it the host counts what it can. */
-        void (*stats)(void *state, struct pk_sink_stats *stats);
+        void (*stats)(void *state, struct pk_sink_stats *stats) PK_INIT;
 };
 
 enum pk_plugin_kind {
@@ -398,27 +419,27 @@ enum pk_plugin_kind {
 /* The descriptor: append only.                                             */
 
 struct pk_plugin {
-        uint32_t abi_major;   /* PK_ABI_MAJOR the plugin was built against */
-        uint32_t abi_minor;   /* PK_ABI_MINOR the plugin was built against */
-        uint32_t struct_size; /* sizeof(struct pk_plugin) the plugin was built with */
-        enum pk_plugin_kind kind;
+        uint32_t abi_major PK_INIT;   /* PK_ABI_MAJOR the plugin was built against */
+        uint32_t abi_minor PK_INIT;   /* PK_ABI_MINOR the plugin was built against */
+        uint32_t struct_size PK_INIT; /* sizeof(struct pk_plugin) the plugin was built with */
+        enum pk_plugin_kind kind PK_INIT;
 
-        const char *name;        /* required: [a-z0-9_]+ */
-        const char *version;     /* required */
-        const char *description; /* required: one line */
+        const char *name PK_INIT;        /* required: [a-z0-9_]+ */
+        const char *version PK_INIT;     /* required */
+        const char *description PK_INIT; /* required: one line */
 
-        const struct pk_option *options;
-        uint32_t n_options;
+        const struct pk_option *options PK_INIT;
+        uint32_t n_options PK_INIT;
 
         /* PK_KIND_PROBE: at least one event type; ops.bpf_object required */
-        const struct pk_event_type *events;
-        uint32_t n_events;
-        const struct pk_attach_mode *attach_modes; /* in order of preference; optional */
-        uint32_t n_attach_modes;
-        const struct pk_probe_ops *probe;
+        const struct pk_event_type *events PK_INIT;
+        uint32_t n_events PK_INIT;
+        const struct pk_attach_mode *attach_modes PK_INIT; /* in order of preference; optional */
+        uint32_t n_attach_modes PK_INIT;
+        const struct pk_probe_ops *probe PK_INIT;
 
         /* PK_KIND_SINK */
-        const struct pk_sink_ops *sink;
+        const struct pk_sink_ops *sink PK_INIT;
 
         /*
          * Optional, either kind: check option values beyond what the schema
@@ -427,13 +448,14 @@ struct pk_plugin {
          * host->option_error(). `probekit check` and every start call it
          * before anything else. Returns 0 or -EINVAL.
          */
-        int (*validate)(const struct pk_host *host, struct pk_instance *inst);
+        int (*validate)(const struct pk_host *host, struct pk_instance *inst) PK_INIT;
 };
 
 /*
- * Fills the version members; use as the first line of a descriptor. C++20
- * accepts designated initialisers in declaration order, as used here; for
- * older C++ set the four members by hand (see docs/writing-a-plugin.md).
+ * Fills the version members; use as the first line of a descriptor. In C++
+ * it works from C++20 on (designated initialisers, in declaration order, as
+ * every example of the SDK writes them); C++14/17 code sets the members by
+ * hand (see docs/writing-a-plugin.md).
  */
 #define PK_PLUGIN_HEADER(plugin_kind)                                                              \
         .abi_major = PK_ABI_MAJOR, .abi_minor = PK_ABI_MINOR,                                      \

@@ -233,10 +233,33 @@ check_raw_tp() {
 	# getppid call, so exactly one event per call, none lost or doubled.
 	n=$(events "$c" '"event":"syscall"' '"comm":"pkvm-helper"' '"nr":110,' \
 		'"syscall":"getppid"' | grep -c .)
-	if [ "$n" -eq 5 ]; then
-		result "$c" PASS "5 getppid syscall events for 5 calls"
+	[ "$n" -eq 5 ] || { fail "$c" "$n getppid syscall events for 5 calls"; return; }
+	# init runs outside any login: no audit ids, null rather than -1 or 0
+	n=$(events "$c" '"nr":110,' '"auid":null,"session":null,' | grep -c .)
+	[ "$n" -eq 5 ] || { fail "$c" "$n of 5 events outside a login have auid and session null"; return; }
+	result "$c" PASS "5 getppid syscall events for 5 calls, auid and session null"
+}
+
+# The audit login uid and session in the header: the helper enters a login
+# (as pam_loginuid does) and says which session id the kernel gave it.
+check_login() {
+	c=login
+	printf '[raw_tp]\ncomm = pkvm-helper\nmode = events\nsyscalls = getppid\n' >"/tmp/$c.ini"
+	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
+	session=$("$HELPER" login 1000 2>"/tmp/$c.helper")
+	pk_stop || { fail "$c" "$PK_WHY"; return; }
+	case $session in
+	'' | *[!0-9]*)
+		dump "$c" "/tmp/$c.helper"
+		fail "$c" "the helper could not enter a login (no CONFIG_AUDIT?)"
+		return
+		;;
+	esac
+	n=$(events "$c" '"nr":110,' "\"uid\":0,\"auid\":1000,\"session\":$session," | grep -c .)
+	if [ "$n" -eq 3 ]; then
+		result "$c" PASS "3 events with auid 1000 and session $session"
 	else
-		fail "$c" "$n getppid syscall events for 5 calls"
+		fail "$c" "$n of 3 events with auid 1000 and session $session"
 	fi
 }
 
@@ -276,5 +299,6 @@ run_checks() {
 	done
 	check_tp_exec
 	check_raw_tp
+	check_login
 	check_uprobe_bash
 }

@@ -42,6 +42,17 @@ struct {
         __type(value, __u64);
 } pk_drops SEC(".maps");
 
+/*
+ * PK_EVENT_STRUCT(name): keeps `struct name` in the BTF of the object, for
+ * an event type whose `btf_struct` names it (the host reads the event's
+ * fields from it). clang writes into BTF only the types that globals, maps
+ * and function signatures use, not those of local variables: this is a
+ * global of that type, never read, in the read-only data the object already
+ * has (so no map is added).
+ */
+#define PK_EVENT_STRUCT(name)                                                                      \
+        const struct name *const __pk_event_struct_##name __attribute__((used)) = (void *)0
+
 /* Count one sample that could not be written to the ring buffer. */
 static __always_inline void pk_count_drop(void)
 {

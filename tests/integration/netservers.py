@@ -1,0 +1,189 @@
+"""Real servers for the network sink tests (and bench/): rsyslog and
+nats-server, each started on loopback with its own config and data dir,
+stopped (only the process we started) at the end.
+
+The rsyslog config text written here is the one docs/fleet.md shows.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+from pktest import wait_for as wait_until
+
+RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
+NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
+
+# One line per message: the fields rsyslog parsed out of the RFC 5424 message,
+# tab-separated, then MSG (the event's JSON by default).
+RSYSLOG_TEMPLATE = ('template(name="probekit_fields" type="string" '
+                    'string="%pri%\\t%timereported:::date-rfc3339%\\t%hostname%\\t%app-name%'
+                    '\\t%procid%\\t%msgid%\\t%structured-data%\\t%msg%\\n")')
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    """A port nothing listens on now (TCP and UDP both free)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, kind) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        other = socket.SOCK_DGRAM if kind == socket.SOCK_STREAM else socket.SOCK_STREAM
+        try:
+            with socket.socket(socket.AF_INET, other) as s:
+                s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port")
+
+
+def port_open(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def make_tls_files(folder, name="localhost"):
+    """A CA, a server certificate for `name` (and 127.0.0.1), and a client
+    certificate, made with GnuTLS's certtool. Returns a dict of paths."""
+    paths = {k: os.path.join(folder, k + ".pem") for k in
+             ("ca-key", "ca", "server-key", "server", "client-key", "client")}
+    templates = {
+        "ca": "cn = probekit test CA\nca\ncert_signing_key\nexpiration_days = 2\n",
+        "server": (f"cn = {name}\ndns_name = {name}\nip_address = 127.0.0.1\n"
+                   "tls_www_server\nencryption_key\nsigning_key\nexpiration_days = 2\n"),
+        "client": ("cn = probekit test client\ntls_www_client\nencryption_key\nsigning_key\n"
+                   "expiration_days = 2\n"),
+    }
+
+    def certtool(*args):
+        subprocess.run(["certtool", *args], check=True, capture_output=True)
+
+    for what in ("ca", "server", "client"):
+        tmpl = os.path.join(folder, what + ".tmpl")
+        with open(tmpl, "w") as f:
+            f.write(templates[what])
+        certtool("--generate-privkey", "--key-type", "ecdsa", "--outfile", paths[what + "-key"])
+        if what == "ca":
+            certtool("--generate-self-signed", "--load-privkey", paths["ca-key"],
+                     "--template", tmpl, "--outfile", paths["ca"])
+        else:
+            certtool("--generate-certificate", "--load-privkey", paths[what + "-key"],
+                     "--load-ca-certificate", paths["ca"], "--load-ca-privkey", paths["ca-key"],
+                     "--template", tmpl, "--outfile", paths[what])
+    return paths
+
+
+class Rsyslog:
+    """rsyslogd -n with imtcp, imudp, imuxsock (a socket of its own) and,
+    with tls files, a second imtcp listener speaking TLS through gtls; every
+    message is written to `out` with RSYSLOG_TEMPLATE."""
+
+    def __init__(self, folder, tls=None, name="rsyslog"):
+        self.dir = os.path.join(folder, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.out = os.path.join(self.dir, "messages.log")
+        self.sock = os.path.join(self.dir, "log.sock")
+        self.pidfile = os.path.join(self.dir, "rsyslogd.pid")
+        self.conf = os.path.join(self.dir, "rsyslog.conf")
+        self.tcp_port = free_port()
+        self.udp_port = free_port(socket.SOCK_DGRAM)
+        self.tls = tls
+        self.tls_port = free_port() if tls else None
+        self.proc = None
+        self.log = os.path.join(self.dir, "rsyslogd.stderr")
+        self.write_config()
+
+    def config_text(self):
+        lines = [
+            f'global(workDirectory="{self.dir}" maxMessageSize="64k"',
+        ]
+        if self.tls:
+            lines[0] += (f' defaultNetstreamDriver="gtls"'
+                         f' defaultNetstreamDriverCAFile="{self.tls["ca"]}"'
+                         f' defaultNetstreamDriverCertFile="{self.tls["server"]}"'
+                         f' defaultNetstreamDriverKeyFile="{self.tls["server-key"]}"')
+        lines[0] += ")"
+        lines += [
+            'module(load="imuxsock" sysSock.use="off")',
+            f'input(type="imuxsock" socket="{self.sock}" useSpecialParser="off" '
+            'parseHostname="on" ignoreTimestamp="off" rateLimit.interval="0")',
+            'module(load="imudp")',
+            f'input(type="imudp" address="127.0.0.1" port="{self.udp_port}")',
+        ]
+        if self.tls:
+            # Two imtcp instances: one plain, one TLS (rsyslog 8.2302 sets the
+            # stream driver per module load, so the TLS listener gets its own).
+            lines += [
+                'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" '
+                'streamDriver.authMode="x509/certvalid")',
+                f'input(type="imtcp" address="127.0.0.1" port="{self.tls_port}")',
+            ]
+        else:
+            lines += [
+                'module(load="imtcp")',
+                f'input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}")',
+            ]
+        lines += [
+            RSYSLOG_TEMPLATE,
+            f'action(type="omfile" file="{self.out}" template="probekit_fields")',
+        ]
+        return "\n".join(lines) + "\n"
+
+    def write_config(self):
+        with open(self.conf, "w") as f:
+            f.write(self.config_text())
+
+    def start(self):
+        if os.path.exists(self.pidfile):
+            os.unlink(self.pidfile)
+        self._log = open(self.log, "a")
+        self.proc = subprocess.Popen([RSYSLOGD, "-n", "-f", self.conf, "-i", self.pidfile],
+                                     stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        port = self.tls_port if self.tls else self.tcp_port
+        ok = wait_until(lambda: self.proc.poll() is not None
+                        or (port_open(port) and os.path.exists(self.sock)), 10)
+        if not ok or self.proc.poll() is not None:
+            raise RuntimeError("rsyslogd did not start:\n" + self.read_log())
+        return self
+
+    def read_log(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(10)
+        self.proc = None
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)  # rsyslogd killed by SIGKILL leaves it
+
+    def stop(self):
+        self.kill(signal.SIGTERM)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def lines(self):
+        if not os.path.exists(self.out):
+            return []
+        with open(self.out, errors="replace") as f:
+            return [line for line in f.read().split("\n") if line]
+
+
+def parse_rsyslog_line(line):
+    """The fields of one RSYSLOG_TEMPLATE line, as a dict."""
+    parts = line.split("\t", 7)
+    keys = ("pri", "timestamp", "hostname", "app", "procid", "msgid", "sd", "msg")
+    return dict(zip(keys, parts)) if len(parts) == 8 else None
