@@ -9,6 +9,12 @@ packages=(
 	zlib1g-dev libinih-dev g++
 	# /metrics: the HTTP server (libmicrohttpd) and SHA-256 of the config (GnuTLS)
 	libgnutls28-dev libmicrohttpd-dev
+	# sd_notify() for the systemd unit's Type=notify readiness
+	libsystemd-dev
+	# man pages: pandoc turns their Markdown into roff
+	pandoc
+	# the Debian packages: cpack -G DEB runs dpkg-shlibdeps (dpkg-dev) for Depends:
+	dpkg-dev
 	# the syslog sink's TLS (GnuTLS, above) and the nats sink's client (libnats)
 	libnats-dev
 	# ASan, UBSan, LeakSanitizer and libFuzzer runtimes (scripts/test-sanitizers.sh)
@@ -17,6 +23,8 @@ packages=(
 	python3 bsdutils util-linux bash procps
 	# the metrics tests scrape probekit with a real Prometheus and run promtool
 	prometheus
+	# packaging tests: systemd-analyze verify (systemd), man -w (man-db)
+	man-db systemd
 	# a program linking libreadline.so, for uprobe_bash's library lookup test
 	libreadline-dev
 	# network sinks' tests: real servers, certificates made with certtool

@@ -112,8 +112,8 @@ bool capture_sample(struct run *run, struct pk_instance *inst, const void *data,
 count:
         if (others)
                 return false;
-        if (fits)
-                inst->events++;
+        if (fits) /* per event type too, for probekit_events_total */
+                instance_count_event(inst, ((const struct pk_event_header *)data)->type);
         else
                 inst->malformed++;
         return true;

@@ -13,6 +13,7 @@
 struct disk_cli {
         struct setup_args setup;
         bool markdown;
+        bool core; /* info --core */
         const char *plugin;
 };
 
@@ -22,6 +23,7 @@ static int parse_disk_args(int argc, char **argv, const char *usage, struct disk
             {"plugin-dir", required_argument, NULL, 'P'},
             {"config", required_argument, NULL, 'c'},
             {"markdown", no_argument, NULL, 'm'},
+            {"core", no_argument, NULL, 'C'},
             {"help", no_argument, NULL, 'h'},
             {0},
         };
@@ -38,6 +40,9 @@ static int parse_disk_args(int argc, char **argv, const char *usage, struct disk
                         break;
                 case 'm':
                         cli->markdown = true;
+                        break;
+                case 'C':
+                        cli->core = true;
                         break;
                 case 'h':
                         fputs(usage, stdout);
@@ -109,8 +114,11 @@ int cmd_info(int argc, char **argv)
 {
         static const char usage[] =
             "Usage: probekit info PLUGIN [--markdown] [--plugin-dir DIR]...\n"
+            "       probekit info --core\n"
             "\nShow a plugin's options (type, default, help) and event fields, from the\n"
-            "plugin's own declarations. --markdown prints the tables of its README.\n";
+            "plugin's own declarations. --markdown prints the tables of its README.\n"
+            "--core prints the [probekit] keys and the options of every probe and sink\n"
+            "(Markdown, as in probekit.ini(5)).\n";
         struct disk_cli cli = {0};
         const struct plugin_handle *plugin;
         struct setup s;
@@ -118,6 +126,11 @@ int cmd_info(int argc, char **argv)
 
         if (rc)
                 return rc;
+        if (cli.core && !cli.plugin) {
+                describe_core_options(stdout);
+                setup_args_free(&cli.setup);
+                return EXIT_OK;
+        }
         if (!cli.plugin) {
                 fputs(usage, stderr);
                 setup_args_free(&cli.setup);

@@ -30,6 +30,7 @@ struct pk_instance {
         char reason[512]; /* why it failed, or which modes were skipped */
         const char *mode; /* attach mode in use; NULL when the plugin has none */
         void *plugin_state;
+        uint64_t since_ns; /* CLOCK_REALTIME of the last start (attach or open); 0: not running */
 
         /* probes */
         struct bpf_object *obj;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -294,6 +295,14 @@ static int start_modes(struct pk_instance *inst, const struct probe_env *env)
         return rc;
 }
 
+uint64_t realtime_ns(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 int probe_start(struct pk_instance *inst, const struct probe_env *env)
 {
         const struct pk_plugin *d = &inst->plugin->desc;
@@ -327,6 +336,7 @@ int probe_start(struct pk_instance *inst, const struct probe_env *env)
                 }
         }
         inst->state = INSTANCE_ATTACHED;
+        inst->since_ns = realtime_ns();
         log_libbpf_set_owner(NULL);
         if (inst->mode)
                 log_info(inst->name, "attached (mode %s)", inst->mode);

@@ -4,6 +4,7 @@
 #define PK_CORE_PROBE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "instance.h"
 
@@ -17,6 +18,9 @@ struct probe_env {
  * of it stays loaded.
  */
 int probe_start(struct pk_instance *inst, const struct probe_env *env);
+
+/* CLOCK_REALTIME in nanoseconds (an instance's `since`). */
+uint64_t realtime_ns(void);
 
 /* Read the kernel's count of failed reserves into inst->drops. */
 void probe_read_drops(struct pk_instance *inst);

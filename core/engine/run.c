@@ -19,6 +19,7 @@
 #include "metrics_server.h"
 #include "probe.h"
 #include "ring_reader.h"
+#include "service_notify.h"
 #include "sink_host.h"
 
 /* epoll_event.data.u32 tags: what became ready */
@@ -248,6 +249,25 @@ static int start_metrics(struct run *run)
         return add_to_epoll(run->epoll_fd, metrics_server_fd(run->metrics), SOURCE_METRICS);
 }
 
+/*
+ * The control socket, before any BPF is loaded: a path that is not ours is a
+ * start-up error; another instance answering there only costs `list`.
+ */
+static int start_control(struct run *run)
+{
+        const char *path = run->opts.control_socket;
+        int rc;
+
+        if (!path || !*path)
+                return 0;
+        rc = control_server_open(path, run, &run->control);
+        if (rc == -EADDRINUSE)
+                return 0;
+        if (rc)
+                return rc;
+        return add_to_epoll(run->epoll_fd, control_server_fd(run->control), SOURCE_CONTROL);
+}
+
 size_t run_count_attached(const struct run *run)
 {
         size_t n = 0;
@@ -264,7 +284,7 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
         int rc;
 
         memset(run, 0, sizeof(*run));
-        run->epoll_fd = run->signal_fd = run->timer_fd = run->control_fd = -1;
+        run->epoll_fd = run->signal_fd = run->timer_fd = -1;
         run->opts = *opts;
         run->started_ns = monotonic_ns();
         clock_refresh_offset();
@@ -282,6 +302,8 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
         }
         /* before any BPF is loaded: a port in use fails the run at once */
         rc = start_metrics(run);
+        if (!rc)
+                rc = start_control(run);
         if (rc)
                 return rc;
         rc = open_sinks(run);
@@ -296,11 +318,6 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                 if (probe_start(inst, &env))
                         failed++;
         }
-        if (opts->control_socket && *opts->control_socket) {
-                run->control_fd = control_listen(opts->control_socket);
-                if (run->control_fd >= 0)
-                        add_to_epoll(run->epoll_fd, run->control_fd, SOURCE_CONTROL);
-        }
         log_info(NULL, "ready: %zu attached, %zu failed", enabled - failed, failed);
         if (enabled && failed == enabled) {
                 log_error(NULL, "no probe could attach");
@@ -310,6 +327,7 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                 log_error(NULL, "no probe is enabled");
                 return -ENOENT;
         }
+        service_notify_ready(enabled - failed, failed);
         return 0;
 }
 
@@ -393,6 +411,7 @@ static void on_timer(struct run *run)
                 tick_plugins(run);
         }
         flush_sinks(run);
+        control_server_expire(run->control, now);
         if (run->opts.duration_s &&
             now - run->started_ns >= (uint64_t)run->opts.duration_s * 1000000000ULL) {
                 log_info(NULL, "duration of %llds reached", (long long)run->opts.duration_s);
@@ -442,7 +461,7 @@ int run_loop(struct run *run)
                                 on_timer(run);
                                 break;
                         case SOURCE_CONTROL:
-                                control_serve(run->control_fd, run);
+                                control_server_dispatch(run->control);
                                 break;
                         case SOURCE_METRICS:
                                 metrics_ready = true;
@@ -473,6 +492,7 @@ static void close_fd(int *fd)
 /* Deliver what the probes hold, then detach them. */
 static void stop_probes(struct run *run)
 {
+        service_notify_stopping();
         /* no scrape may read the instances while they go away */
         metrics_server_stop(run->metrics);
         run->metrics = NULL;
@@ -537,9 +557,8 @@ void run_teardown(struct run *run)
                 option_set_free(&sink->opts);
                 free(sink->name);
         }
-        if (run->control_fd >= 0 && run->opts.control_socket)
-                control_unlink(run->opts.control_socket);
-        close_fd(&run->control_fd);
+        control_server_close(run->control);
+        run->control = NULL;
         close_fd(&run->timer_fd);
         close_fd(&run->signal_fd);
         close_fd(&run->epoll_fd);

@@ -13,6 +13,7 @@
 #include "instance.h"
 #include "plan.h"
 
+struct control_server;
 struct metrics_server;
 struct ring_source;
 
@@ -37,7 +38,7 @@ struct run {
         int epoll_fd;
         int signal_fd;
         int timer_fd;
-        int control_fd;
+        struct control_server *control; /* NULL without a control socket */
         struct metrics_server *metrics; /* NULL when metrics are off */
         uint64_t last_stats_ns;         /* CLOCK_MONOTONIC of the last drop check and tick */
         bool stop;

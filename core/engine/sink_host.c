@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "probe.h"
 
 static const struct pk_sink_ops *ops(const struct pk_instance *sink)
 {
@@ -46,6 +47,7 @@ int sink_host_open(struct pk_instance *sink)
                 return rc;
         }
         sink->state = INSTANCE_ATTACHED;
+        sink->since_ns = realtime_ns();
         return 0;
 }
 

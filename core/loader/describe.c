@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "plan.h"
 
 const char *field_type_name(enum pk_field_type type)
 {
@@ -88,26 +89,30 @@ static void print_option_type(const struct pk_option *o, bool markdown, FILE *ou
         fputs(")", out);
 }
 
+/* A Markdown table of declared options: key, type, default, help. */
+static void print_option_table(const struct pk_option *opts, size_t n, FILE *out)
+{
+        fputs("| option | type | default | description |\n| --- | --- | --- | --- |\n", out);
+        for (size_t i = 0; i < n; i++) {
+                const struct pk_option *o = &opts[i];
+
+                fprintf(out, "| `%s` | ", o->key);
+                print_option_type(o, true, out);
+                if (o->default_value && *o->default_value)
+                        fprintf(out, " | `%s` | %s |\n", o->default_value, o->help);
+                else
+                        fprintf(out, " | | %s |\n", o->help);
+        }
+        fputs("\n", out);
+}
+
 static void print_options_markdown(const struct pk_plugin *d, FILE *out)
 {
         fputs("### Options\n\n", out);
-        if (!d->n_options) {
+        if (!d->n_options)
                 fputs("This plugin has no options of its own.\n\n", out);
-        } else {
-                fputs("| option | type | default | description |\n| --- | --- | --- | --- |\n",
-                      out);
-                for (uint32_t i = 0; i < d->n_options; i++) {
-                        const struct pk_option *o = &d->options[i];
-
-                        fprintf(out, "| `%s` | ", o->key);
-                        print_option_type(o, true, out);
-                        if (o->default_value && *o->default_value)
-                                fprintf(out, " | `%s` | %s |\n", o->default_value, o->help);
-                        else
-                                fprintf(out, " | | %s |\n", o->help);
-                }
-                fputs("\n", out);
-        }
+        else
+                print_option_table(d->options, d->n_options, out);
         if (d->kind == PK_KIND_PROBE) {
                 fputs("Every probe also takes the common options ", out);
                 print_common_options(d, "`", out);
@@ -195,4 +200,23 @@ void describe_plugin(const struct plugin_handle *plugin, bool markdown, FILE *ou
         print_options_markdown(&plugin->desc, out);
         if (plugin->desc.kind == PK_KIND_PROBE)
                 print_events_markdown(&plugin->desc, out);
+}
+
+void describe_core_options(FILE *out)
+{
+        const struct pk_option *opts;
+        size_t n;
+
+        fputs("### `[probekit]`\n\n", out);
+        opts = global_options(&n);
+        print_option_table(opts, n, out);
+        fputs("### Options of every probe instance\n\n", out);
+        opts = core_probe_options(&n);
+        print_option_table(opts, n, out);
+        fputs("Plugins with attach modes also take `attach` (`auto` or one of their modes, "
+              "in order of preference).\n\n",
+              out);
+        fputs("### Options of every sink instance\n\n", out);
+        opts = core_sink_options(&n);
+        print_option_table(opts, n, out);
 }

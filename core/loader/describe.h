@@ -13,5 +13,7 @@
 
 void describe_plugin(const struct plugin_handle *plugin, bool markdown, FILE *out);
 const char *field_type_name(enum pk_field_type type);
+/* The options the core declares: [probekit], every probe's, every sink's (Markdown). */
+void describe_core_options(FILE *out);
 
 #endif
