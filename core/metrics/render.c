@@ -114,7 +114,8 @@ static void render_sinks(const struct run *run, struct strbuf *out)
                         const char *labels[] = {"sink", run->sinks[i].name, NULL};
                         struct pk_sink_stats stats;
 
-                        sink_stats_get(&run->sinks[i], &stats);
+                        if (!sink_stats_get(&run->sinks[i], &stats))
+                                continue;
                         expo_sample_u64(
                             out, families[f].name, labels,
                             *(const uint64_t *)((const char *)&stats + families[f].offset));
