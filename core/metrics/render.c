@@ -114,8 +114,7 @@ static void render_sinks(const struct run *run, struct strbuf *out)
                         const char *labels[] = {"sink", run->sinks[i].name, NULL};
                         struct pk_sink_stats stats;
 
-                        if (!sink_stats_get(&run->sinks[i], &stats))
-                                continue;
+                        sink_stats_get(&run->sinks[i], &stats);
                         expo_sample_u64(
                             out, families[f].name, labels,
                             *(const uint64_t *)((const char *)&stats + families[f].offset));
