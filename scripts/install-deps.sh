@@ -30,7 +30,7 @@ packages=(
 	# the session test: a real sshd (PAM sets the login uid), the ssh client, jq for the recipe
 	openssh-client openssh-server jq
 	# network sinks' tests: real servers, certificates made with certtool
-	gnutls-bin nats-server rsyslog rsyslog-gnutls
+	gnutls-bin nats-server rsyslog rsyslog-elasticsearch rsyslog-gnutls rsyslog-kafka
 	# kernel matrix (tests/vm)
 	qemu-system-x86 busybox-static cpio kmod
 	# benchmark peers (bench/)
