@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "payload.h"
 #include "run.h"
@@ -129,6 +130,11 @@ static int capture_open(const struct pk_host *host, struct pk_instance *inst, vo
         if (!bound_run) {
                 host->log(inst, PK_LOG_ERROR, "a capture is written by `probekit run` only");
                 return -ENOTSUP;
+        }
+        if ((!path || !*path || !strcmp(path, "-")) && isatty(STDOUT_FILENO)) {
+                host->log(inst, PK_LOG_ERROR,
+                          "a capture is binary: not written to a terminal; give --output FILE");
+                return -EINVAL;
         }
         cs = calloc(1, sizeof(*cs));
         if (!cs)

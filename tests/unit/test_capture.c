@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <probekit/event.h>
+#include <probekit/plugin.h>
 
 #include "crc32c.h"
 #include "reader.h"
@@ -117,8 +117,34 @@ static int read_back(int fd, enum capture_read_status *last, char *why, size_t w
         return samples;
 }
 
+/* CRC-32C one bit at a time: the definition, to check the fast paths against. */
+static uint32_t crc32c_bitwise(const unsigned char *p, size_t n)
+{
+        uint32_t crc = 0xffffffffu;
+
+        while (n--) {
+                crc ^= *p++;
+                for (int k = 0; k < 8; k++)
+                        crc = crc & 1 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+        }
+        return ~crc;
+}
+
 static void test_crc(void)
 {
+        static unsigned char buf[3 * 8192 * 2 + 1000];
+        unsigned seed = 15;
+
+        for (size_t i = 0; i < sizeof(buf); i++)
+                buf[i] = (unsigned char)(rand_r(&seed) >> 7);
+        /* lengths around the three-lane stretches (3 x 8192, 3 x 256) and odd offsets */
+        static const size_t lens[] = {
+            0, 1, 7, 8, 255, 768, 769, 3 * 8192 - 1, 3 * 8192, 3 * 8192 + 777, 2 * 3 * 8192 + 5};
+        for (size_t i = 0; i < PK_COUNT(lens); i++) {
+                for (size_t off = 0; off < 3; off++)
+                        EXPECT_INT(crc32c_bitwise(buf + off, lens[i]),
+                                   crc32c(0, buf + off, lens[i]));
+        }
         EXPECT_INT(0xE3069283u, crc32c(0, "123456789", 9));
         /* continuing a CRC equals computing it over the joined bytes */
         EXPECT_INT(crc32c(0, "123456789", 9), crc32c(crc32c(0, "1234", 4), "56789", 5));
