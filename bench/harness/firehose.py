@@ -11,7 +11,7 @@ import capture_replay
 from counting import count_bytes, remove
 from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
 from stats import median, paired_ratio
-from tracers import Bpftrace, Floor, Probekit
+from tracers import Bpftrace, Floor, Probekit, RingFloor
 
 GETPPID_NR = 110  # x86_64
 JSON_LINE_BYTES = 289  # one of raw_tp's firehose events as a JSON line
@@ -38,6 +38,12 @@ def variants(ctx):
     found = []
     found.append(("untraced", None, None))
     found.append(("floor", lambda pid, out: Floor(ctx.tool("bench-floor"), pid, out), None))
+    # events out through a bare ring buffer, consumer doing nothing: the floor
+    # of any ring-buffer tracer; and the in-kernel batching experiment
+    for mode in ("ring", "batch"):
+        found.append((f"ring floor, {mode}",
+                      lambda pid, out, mode=mode: RingFloor(ctx.tool("bench-ringfloor"), pid, out,
+                                                            mode), None))
     if ctx.probekit:
         # The first two write one path: the first run leaves its file, and the
         # second truncates it on open, so it writes into pages the kernel has
@@ -158,6 +164,7 @@ def run(ctx):
     for label, rows in results.items():
         summary[label]["x_untraced"] = paired_ratio(rows, results.get("untraced"), "rate")
         summary[label]["x_floor"] = paired_ratio(rows, results.get("floor"), "rate")
+        summary[label]["x_ring_floor"] = paired_ratio(rows, results.get("ring floor, ring"), "rate")
         summary[label]["x_bpftrace_delivered"] = paired_ratio(
             rows, results.get(BPFTRACE_LABEL), "delivered_rate")
     summary["_file_write_cost"] = write_cost

@@ -197,6 +197,28 @@ class Floor(Tracer):
         return 0
 
 
+class RingFloor(Floor):
+    """The bench's ring-buffer floors (bench/src/ringfloor.bpf.c): `ring`, a
+    40-byte event per call through a bare ring buffer, or `batch`, the same
+    events staged per CPU and sent in batches."""
+
+    def __init__(self, binary, pid, output, mode):
+        super().__init__(binary, pid, output)
+        self.mode = mode
+        self.name = f"ringfloor-{mode}"
+
+    def argv(self):
+        return [self.binary, str(self.pid), self.mode]
+
+    def report(self, key):
+        with open(self.output) as f:
+            match = re.search(rf"{key}=(\d+)", f.read())
+        return int(match.group(1)) if match else None
+
+    def lost(self):
+        return self.report("drops")
+
+
 def sum_key(value, key):
     """Sum every number stored under `key` anywhere in a JSON value."""
     if isinstance(value, dict):

@@ -79,7 +79,54 @@ def make_tls_files(folder, name="localhost"):
     return paths
 
 
-class Rsyslog:
+class ServerProcess:
+    """One server process started by a test: start it with command(), wait
+    until `ready()`, and stop only that process."""
+
+    log = None
+    proc = None
+
+    def command(self):
+        raise NotImplementedError
+
+    def ready(self):
+        raise NotImplementedError
+
+    def start(self, wait=True):
+        self._log = open(self.log, "a")
+        self.proc = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        if wait:
+            ok = wait_until(lambda: self.proc.poll() is not None or self.ready(), 10)
+            if not ok or self.proc.poll() is not None:
+                raise RuntimeError(f"{self.command()[0]} did not start:\n" + self.read_log())
+        return self
+
+    def read_log(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(15)
+        self.proc = None
+        if getattr(self, "_log", None):
+            self._log.close()
+            self._log = None
+
+    def stop(self):
+        self.kill(signal.SIGTERM)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+class Rsyslog(ServerProcess):
     """rsyslogd -n with imtcp, imudp, imuxsock (a socket of its own) and,
     with tls files, a second imtcp listener speaking TLS through gtls; every
     message is written to `out` with RSYSLOG_TEMPLATE."""
@@ -139,41 +186,18 @@ class Rsyslog:
         with open(self.conf, "w") as f:
             f.write(self.config_text())
 
-    def start(self):
+    def command(self):
         if os.path.exists(self.pidfile):
             os.unlink(self.pidfile)
-        self._log = open(self.log, "a")
-        self.proc = subprocess.Popen([RSYSLOGD, "-n", "-f", self.conf, "-i", self.pidfile],
-                                     stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        port = self.tls_port if self.tls else self.tcp_port
-        ok = wait_until(lambda: self.proc.poll() is not None
-                        or (port_open(port) and os.path.exists(self.sock)), 10)
-        if not ok or self.proc.poll() is not None:
-            raise RuntimeError("rsyslogd did not start:\n" + self.read_log())
-        return self
+        return [RSYSLOGD, "-n", "-f", self.conf, "-i", self.pidfile]
 
-    def read_log(self):
-        with open(self.log) as f:
-            return f.read()
+    def ready(self):
+        return port_open(self.tls_port if self.tls else self.tcp_port) and os.path.exists(self.sock)
 
     def kill(self, sig=signal.SIGKILL):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            self.proc.wait(10)
-        self.proc = None
+        super().kill(sig)
         if os.path.exists(self.sock):
             os.unlink(self.sock)  # rsyslogd killed by SIGKILL leaves it
-
-    def stop(self):
-        self.kill(signal.SIGTERM)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
     def lines(self):
         if not os.path.exists(self.out):
@@ -187,3 +211,113 @@ def parse_rsyslog_line(line):
     parts = line.split("\t", 7)
     keys = ("pri", "timestamp", "hostname", "app", "procid", "msgid", "sd", "msg")
     return dict(zip(keys, parts)) if len(parts) == 8 else None
+
+
+class NatsServer(ServerProcess):
+    """nats-server with JetStream: alone (`nats-server -js -a 127.0.0.1 -p PORT
+    -m MPORT -sd DIR`) or, with `cluster` ports of the other nodes, a member
+    of a JetStream cluster made from a config file."""
+
+    def __init__(self, folder, name="nats", cluster_ports=None, cluster_port=None):
+        self.name = name
+        self.dir = os.path.join(folder, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.store = os.path.join(self.dir, "jetstream")
+        self.port = free_port()
+        self.mport = free_port()
+        self.cluster_port = cluster_port
+        self.cluster_ports = cluster_ports
+        self.log = os.path.join(self.dir, "nats-server.log")
+        self.conf = os.path.join(self.dir, "nats-server.conf")
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"nats://127.0.0.1:{self.port}"
+
+    def config_text(self):
+        routes = ",\n    ".join(f"nats-route://127.0.0.1:{p}" for p in self.cluster_ports)
+        return (f'server_name: "{self.name}"\n'
+                f'listen: "127.0.0.1:{self.port}"\n'
+                f'http: "127.0.0.1:{self.mport}"\n'
+                f'jetstream {{\n  store_dir: "{self.store}"\n}}\n'
+                f'cluster {{\n  name: "probekit"\n  listen: "127.0.0.1:{self.cluster_port}"\n'
+                f'  routes: [\n    {routes}\n  ]\n}}\n')
+
+    def command(self):
+        if self.cluster_ports is None:
+            return [NATS_SERVER, "-js", "-a", "127.0.0.1", "-p", str(self.port),
+                    "-m", str(self.mport), "-sd", self.store]
+        with open(self.conf, "w") as f:
+            f.write(self.config_text())
+        return [NATS_SERVER, "-c", self.conf]
+
+    def ready(self):
+        return port_open(self.port)
+
+    def jsz(self):
+        """The monitoring endpoint's /jsz?streams=true, as a dict."""
+        import json
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.mport}/jsz?streams=true",
+                                    timeout=2) as r:
+            return json.load(r)
+
+    def stream(self, name):
+        """The stream's detail from /jsz (state, cluster), or None."""
+        try:
+            data = self.jsz()
+        except OSError:
+            return None
+        for account in data.get("account_details") or []:
+            for stream in account.get("stream_detail") or []:
+                if stream.get("name") == name:
+                    return stream
+        return None
+
+    def stream_messages(self, name):
+        stream = self.stream(name)
+        return stream["state"]["messages"] if stream else None
+
+
+def nats_cluster(folder, size=3):
+    """`size` NatsServer members of one JetStream cluster, not started."""
+    ports = [free_port() for _ in range(size)]
+    return [NatsServer(folder, name=f"nats-{i}", cluster_port=ports[i], cluster_ports=ports)
+            for i in range(size)]
+
+
+def stream_get(port, stream, seq, timeout=5.0):
+    """Message `seq` of a stream through the JetStream API
+    ($JS.API.STREAM.MSG.GET), spoken over the NATS text protocol: (subject,
+    headers text, data bytes)."""
+    import base64
+    import json
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        f = s.makefile("rb")
+        f.readline()  # INFO
+        payload = json.dumps({"seq": seq}).encode()
+        s.sendall(b'CONNECT {"verbose":false,"headers":true,"no_responders":true}\r\n'
+                  b"SUB _INBOX.get 1\r\n" +
+                  f"PUB $JS.API.STREAM.MSG.GET.{stream} _INBOX.get {len(payload)}\r\n".encode() +
+                  payload + b"\r\n")
+        while True:
+            line = f.readline()
+            if not line:
+                raise RuntimeError("connection closed")
+            if line.startswith(b"PING"):
+                s.sendall(b"PONG\r\n")
+                continue
+            if line.startswith(b"HMSG"):
+                parts = line.split()
+                body = f.read(int(parts[-1]) + 2)[int(parts[-2]):-2]
+                break
+            if line.startswith(b"MSG"):
+                body = f.read(int(line.split()[-1]) + 2)[:-2]
+                break
+    reply = json.loads(body)
+    if "message" not in reply:
+        raise RuntimeError(f"stream get {seq}: {reply}")
+    m = reply["message"]
+    hdrs = base64.b64decode(m.get("hdrs", "")).decode() if m.get("hdrs") else ""
+    return m["subject"], hdrs, base64.b64decode(m.get("data", ""))
