@@ -11,6 +11,7 @@
 #include "control_commands.h"
 #include "probe.h"
 #include "run.h"
+#include "sink_host.h"
 #include "strbuf.h"
 
 /* The kernel's ids of the instance's BPF links (as `bpftool link` shows them). */
@@ -59,6 +60,8 @@ static void describe_instance(const struct pk_instance *inst, struct strbuf *out
                               (unsigned long long)inst->events, (unsigned long long)inst->drops,
                               (unsigned long long)inst->malformed, ring ? (long long)ring->i : 0LL);
                 describe_links(inst, out);
+        } else {
+                sink_counters_json(inst, out);
         }
         strbuf_printf(out, "}");
 }
@@ -101,7 +104,7 @@ static void table_row(const struct pk_instance *inst, struct strbuf *out)
                 strbuf_printf(out, " %10llu %8llu", (unsigned long long)inst->events,
                               (unsigned long long)inst->drops);
         else
-                strbuf_printf(out, " %10s %8s", "-", "-");
+                sink_counters_text(inst, out);
         strbuf_printf(out, " %-8s%s%s\n", since, inst->reason[0] ? "  " : "", inst->reason);
 }
 

@@ -3,7 +3,7 @@
 #include "control_commands.h"
 #include "probe.h"
 #include "run.h"
-#include "sink_stats.h"
+#include "sink_host.h"
 #include "strbuf.h"
 
 static void probe_json(const struct pk_instance *p, struct strbuf *out)
@@ -24,9 +24,9 @@ static void sink_json(const struct pk_instance *s, const struct pk_sink_stats *s
         strbuf_printf(out, "{\"name\":");
         strbuf_json_string(out, s->name);
         strbuf_printf(out,
-                      ",\"state\":\"%s\",\"stats\":%s,\"records\":%llu,\"bytes\":%llu,"
+                      ",\"state\":\"%s\",\"records\":%llu,\"bytes\":%llu,"
                       "\"errors\":%llu,\"dropped\":%llu,\"queued\":%llu,\"condition\":",
-                      instance_state_name(s->state), s->plugin->desc.sink->stats ? "true" : "false",
+                      instance_state_name(s->state),
                       (unsigned long long)st->records, (unsigned long long)st->bytes,
                       (unsigned long long)st->errors, (unsigned long long)st->dropped,
                       (unsigned long long)st->queued);
@@ -49,7 +49,7 @@ static void stats_json(const struct run *run, struct strbuf *out)
         for (size_t i = 0; i < run->n_sinks; i++) {
                 struct pk_sink_stats st;
 
-                sink_stats_get(&run->sinks[i], &st);
+                sink_counters(&run->sinks[i], &st);
                 strbuf_printf(out, "%s", i ? "," : "");
                 sink_json(&run->sinks[i], &st, out);
         }
@@ -74,13 +74,7 @@ static void stats_text(const struct run *run, struct strbuf *out)
                 const struct pk_instance *s = &run->sinks[i];
                 struct pk_sink_stats st;
 
-                sink_stats_get(s, &st);
-                if (!s->plugin->desc.sink->stats) {
-                        strbuf_printf(out, "%-16s %-9s %12s %14s %10s %10s  %s\n", s->name,
-                                      instance_state_name(s->state), "-", "-", "-", "-",
-                                      "(this sink keeps no counters)");
-                        continue;
-                }
+                sink_counters(s, &st);
                 strbuf_printf(out, "%-16s %-9s %12llu %14llu %10llu %10llu  %s\n", s->name,
                               instance_state_name(s->state), (unsigned long long)st.records,
                               (unsigned long long)st.bytes, (unsigned long long)st.errors,

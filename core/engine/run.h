@@ -49,6 +49,10 @@ struct run {
         struct metrics_server *metrics; /* NULL when metrics are off */
         uint64_t last_stats_ns;         /* CLOCK_MONOTONIC of the last drop check and tick */
         bool stop;
+        bool reader_gone;        /* a sink's write or flush met EPIPE */
+        bool sink_open_failed;   /* a start-up error: exit 2 */
+        uint64_t lost_in_kernel; /* set by run_teardown() */
+        uint64_t lost_in_sinks;  /* set by run_teardown() */
         struct plugin_set *retired_plugins; /* plugin sets replaced by reloads */
         size_t n_retired_plugins;
 };
@@ -84,9 +88,6 @@ void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_
 /* Read every attached probe's kernel drop counter. */
 void run_read_drops(struct run *run);
 
-/* Reopen every open sink's output; failures are logged and listed in `report` (may be NULL). */
-int run_reopen_sinks(struct run *run, struct strbuf *report);
-
 /*
  * Read the configuration again and apply what changed (see reload.c). The
  * outcome, or every error with file:line, goes to `report` (NULL: the log
@@ -99,5 +100,10 @@ int run_reload(struct run *run, struct strbuf *report, bool json);
 int run_deliver(const struct pk_record *rec, void *run);
 
 size_t run_count_attached(const struct run *run);
+
+/* Reopen every sink's output (SIGUSR1, SIGHUP, `probekit reopen`); 0 or the first -errno. */
+int run_reopen_sinks(struct run *run);
+/* After run_teardown(): whether any event was lost in the kernel or a sink. */
+bool run_lost_events(const struct run *run);
 
 #endif

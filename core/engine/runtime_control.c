@@ -78,43 +78,13 @@ int control_cmd_disable(const struct control_call *call, struct strbuf *out)
         return reply_state(call, out, inst, "disabled");
 }
 
-int run_reopen_sinks(struct run *run, struct strbuf *report)
-{
-        int first_rc = 0;
-
-        for (size_t i = 0; i < run->n_sinks; i++) {
-                struct pk_instance *sink = &run->sinks[i];
-                const struct pk_sink_ops *ops = sink->plugin->desc.sink;
-                int rc;
-
-                if (sink->state != INSTANCE_ATTACHED || !ops->reopen)
-                        continue;
-                rc = ops->reopen(sink->plugin_state);
-                if (rc) {
-                        log_error(sink->name, "reopening the output: %s", strerror(-rc));
-                        if (report)
-                                strbuf_printf(report, "%s: %s\n", sink->name, strerror(-rc));
-                        if (!first_rc)
-                                first_rc = rc;
-                } else {
-                        log_info(sink->name, "output reopened");
-                }
-        }
-        return first_rc;
-}
-
 int control_cmd_reopen(const struct control_call *call, struct strbuf *out)
 {
-        struct strbuf failures = {0};
-        int rc = run_reopen_sinks(call->run, &failures);
+        int rc = run_reopen_sinks(call->run);
 
-        if (rc) {
-                control_error(call, out, "%.*s", (int)failures.len,
-                              failures.data ? failures.data : "");
-                strbuf_free(&failures);
-                return rc;
-        }
-        strbuf_free(&failures);
+        if (rc)
+                return control_error(call, out, "reopening an output failed: %s (see the log)",
+                                     strerror(-rc));
         strbuf_printf(out, call->json ? "{\"reopened\":true}\n" : "sink outputs reopened\n");
         return 0;
 }

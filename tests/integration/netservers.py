@@ -17,11 +17,19 @@ from pktest import wait_for as wait_until
 RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
 NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
 
-# One line per message: the fields rsyslog parsed out of the RFC 5424 message,
-# tab-separated, then MSG (the event's JSON by default).
-RSYSLOG_TEMPLATE = ('template(name="probekit_fields" type="string" '
-                    'string="%pri%\\t%timereported:::date-rfc3339%\\t%hostname%\\t%app-name%'
-                    '\\t%procid%\\t%msgid%\\t%structured-data%\\t%msg%\\n")')
+FLEET_MD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                        "fleet.md")
+
+
+def fleet_snippet(name):
+    """The rsyslog config between `<!-- fleet-snippet: NAME -->` and
+    `<!-- fleet-snippet: end -->` in docs/fleet.md (the fence stripped)."""
+    with open(FLEET_MD) as f:
+        text = f.read()
+    start = text.index(f"<!-- fleet-snippet: {name} -->")
+    end = text.index("<!-- fleet-snippet: end -->", start)
+    lines = text[start:end].splitlines()[1:]
+    return "\n".join(line for line in lines if not line.startswith("```")) + "\n"
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -129,9 +137,9 @@ class ServerProcess:
 class Rsyslog(ServerProcess):
     """rsyslogd -n with imtcp, imudp, imuxsock (a socket of its own) and,
     with tls files, a second imtcp listener speaking TLS through gtls; every
-    message is written to `out` with RSYSLOG_TEMPLATE."""
+    message is written to `out` by the snippet of docs/fleet.md it runs."""
 
-    def __init__(self, folder, tls=None, name="rsyslog"):
+    def __init__(self, folder, tls=None, name="rsyslog", snippet=None, forward_port=None):
         self.dir = os.path.join(folder, name)
         os.makedirs(self.dir, exist_ok=True)
         self.out = os.path.join(self.dir, "messages.log")
@@ -142,45 +150,35 @@ class Rsyslog(ServerProcess):
         self.udp_port = free_port(socket.SOCK_DGRAM)
         self.tls = tls
         self.tls_port = free_port() if tls else None
+        self.snippet = snippet or ("receive-tls" if tls else "receive")
+        self.forward_port = forward_port
         self.proc = None
         self.log = os.path.join(self.dir, "rsyslogd.stderr")
         self.write_config()
 
     def config_text(self):
-        lines = [
-            f'global(workDirectory="{self.dir}" maxMessageSize="64k"',
-        ]
-        if self.tls:
-            lines[0] += (f' defaultNetstreamDriver="gtls"'
-                         f' defaultNetstreamDriverCAFile="{self.tls["ca"]}"'
-                         f' defaultNetstreamDriverCertFile="{self.tls["server"]}"'
-                         f' defaultNetstreamDriverKeyFile="{self.tls["server-key"]}"')
-        lines[0] += ")"
-        lines += [
-            'module(load="imuxsock" sysSock.use="off")',
-            f'input(type="imuxsock" socket="{self.sock}" useSpecialParser="off" '
-            'parseHostname="on" ignoreTimestamp="off" rateLimit.interval="0")',
-            'module(load="imudp")',
-            f'input(type="imudp" address="127.0.0.1" port="{self.udp_port}")',
-        ]
-        if self.tls:
-            # Two imtcp instances: one plain, one TLS (rsyslog 8.2302 sets the
-            # stream driver per module load, so the TLS listener gets its own).
-            lines += [
-                'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" '
-                'streamDriver.authMode="x509/certvalid")',
-                f'input(type="imtcp" address="127.0.0.1" port="{self.tls_port}")',
-            ]
-        else:
-            lines += [
-                'module(load="imtcp")',
-                f'input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}")',
-            ]
-        lines += [
-            RSYSLOG_TEMPLATE,
-            f'action(type="omfile" file="{self.out}" template="probekit_fields")',
-        ]
-        return "\n".join(lines) + "\n"
+        """docs/fleet.md's snippet on the test's ports and paths, plus a
+        unix socket of its own (the system's /dev/log is never touched)."""
+        snippet = fleet_snippet(self.snippet)
+        for name, path in (self.tls or {}).items():
+            snippet = snippet.replace(f"/etc/rsyslog/tls/{name}.pem", path)
+        snippet = (snippet.replace("/var/log/probekit/events.log", self.out)
+                   .replace("/var/log/probekit/", self.dir + "/")
+                   .replace('target="central.example.net" port="514"',
+                            f'target="127.0.0.1" port="{self.forward_port}"')
+                   .replace('server="es.example.net" serverport="9200"',
+                            f'server="127.0.0.1" serverport="{self.forward_port}"')
+                   .replace('input(type="imtcp" port="514"',
+                            f'input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}"')
+                   .replace('input(type="imtcp" port="6514"',
+                            f'input(type="imtcp" address="127.0.0.1" port="{self.tls_port}"')
+                   .replace('input(type="imudp" port="514"',
+                            f'input(type="imudp" address="127.0.0.1" port="{self.udp_port}"'))
+        return (f'global(workDirectory="{self.dir}" maxMessageSize="64k")\n'
+                'module(load="imuxsock" sysSock.use="off")\n'
+                f'input(type="imuxsock" socket="{self.sock}" useSpecialParser="off" '
+                'parseHostname="on" ignoreTimestamp="off" rateLimit.interval="0" '
+                'ruleset="probekit")\n' + snippet)
 
     def write_config(self):
         with open(self.conf, "w") as f:
@@ -193,6 +191,10 @@ class Rsyslog(ServerProcess):
 
     def ready(self):
         return port_open(self.tls_port if self.tls else self.tcp_port) and os.path.exists(self.sock)
+
+    def check_config(self):
+        """`rsyslogd -N1`: the config is valid (modules load, parameters known)."""
+        return subprocess.run([RSYSLOGD, "-N1", "-f", self.conf], capture_output=True, text=True)
 
     def kill(self, sig=signal.SIGKILL):
         super().kill(sig)
@@ -207,7 +209,7 @@ class Rsyslog(ServerProcess):
 
 
 def parse_rsyslog_line(line):
-    """The fields of one RSYSLOG_TEMPLATE line, as a dict."""
+    """The fields of one line of the fleet snippets' probekit_fields template."""
     parts = line.split("\t", 7)
     keys = ("pri", "timestamp", "hostname", "app", "procid", "msgid", "sd", "msg")
     return dict(zip(keys, parts)) if len(parts) == 8 else None
