@@ -26,10 +26,9 @@ static void sink_json(const struct pk_instance *s, const struct pk_sink_stats *s
         strbuf_printf(out,
                       ",\"state\":\"%s\",\"records\":%llu,\"bytes\":%llu,"
                       "\"errors\":%llu,\"dropped\":%llu,\"queued\":%llu,\"condition\":",
-                      instance_state_name(s->state),
-                      (unsigned long long)st->records, (unsigned long long)st->bytes,
-                      (unsigned long long)st->errors, (unsigned long long)st->dropped,
-                      (unsigned long long)st->queued);
+                      instance_state_name(s->state), (unsigned long long)st->records,
+                      (unsigned long long)st->bytes, (unsigned long long)st->errors,
+                      (unsigned long long)st->dropped, (unsigned long long)st->queued);
         if (st->condition)
                 strbuf_json_string(out, st->condition);
         else

@@ -49,10 +49,10 @@ struct run {
         struct metrics_server *metrics; /* NULL when metrics are off */
         uint64_t last_stats_ns;         /* CLOCK_MONOTONIC of the last drop check and tick */
         bool stop;
-        bool reader_gone;        /* a sink's write or flush met EPIPE */
-        bool sink_open_failed;   /* a start-up error: exit 2 */
-        uint64_t lost_in_kernel; /* set by run_teardown() */
-        uint64_t lost_in_sinks;  /* set by run_teardown() */
+        bool reader_gone;                   /* a sink's write or flush met EPIPE */
+        bool sink_open_failed;              /* a start-up error: exit 2 */
+        uint64_t lost_in_kernel;            /* set by run_teardown() */
+        uint64_t lost_in_sinks;             /* set by run_teardown() */
         struct plugin_set *retired_plugins; /* plugin sets replaced by reloads */
         size_t n_retired_plugins;
 };
