@@ -314,12 +314,8 @@ static int deliver(const struct pk_record *rec, void *ctx)
         struct run *run = ctx;
 
         run_deliver(rec, run);
-        /* a sink that stopped (a closed pipe) ends the replay, as it ends a run */
-        for (size_t i = 0; i < run->n_sinks; i++) {
-                if (run->sinks[i].state == INSTANCE_ATTACHED)
-                        return 0;
-        }
-        return -EPIPE;
+        /* a sink whose reader is gone (a closed pipe) ends the replay, as it ends a run */
+        return run->reader_gone ? -EPIPE : 0;
 }
 
 /* Wait for a growing file; false when a signal asks to stop. */
