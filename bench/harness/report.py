@@ -46,6 +46,13 @@ def firehose_table(res):
                  f"`probekit replay` to JSON into /dev/null: "
                  f"{fmt(capture.get('replay_rate') and capture['replay_rate'] / 1e6, '{:.2f}')} "
                  f"M events/s.")
+    scraped = res.get("probekit json>/dev/null, /metrics scraped 10/s")
+    if scraped:
+        text += (f"\n\n/metrics scraped every 100 ms during the firehose: "
+                 f"{fmt(scraped.get('scrapes'), '{:.0f}')} scrapes per run "
+                 f"({fmt(scraped.get('failed_scrapes'), '{:.0f}')} failed), the slowest "
+                 f"{fmt(scraped.get('slowest_scrape_ms'), '{:.1f}')} ms; load rate "
+                 f"{fmt(scraped.get('x_unscraped'), '{:.3f}')} × the same run unscraped.")
     cost = res.get("_file_write_cost")
     if cost:
         per_line = cost["new_pages_ns_per_kib"] * 289 / 1024
@@ -180,6 +187,16 @@ def targets(results):
             share = pk_null.get("x_floor")
             rows.append(("firehose, JSON to /dev/null: load rate ≥ 0.60 × floor", fmt(share),
                          f"bpftrace {fmt(peer)}", None if share is None else share >= 0.60))
+        scraped = _find(fh, "probekit json>/dev/null, /metrics scraped 10/s")
+        if scraped:
+            share = scraped.get("x_unscraped")
+            ok = (share is not None and share >= 0.90 and not scraped.get("max_lost")
+                  and not scraped.get("failed_scrapes"))
+            rows.append(("firehose, /metrics scraped 10/s: load rate ≥ 0.90 × unscraped, 0 lost, "
+                         "every scrape answered",
+                         f"{fmt(share, '{:.3f}')}, lost {fmt(scraped.get('max_lost'), '{:.0f}')}, "
+                         f"{fmt(scraped.get('failed_scrapes'), '{:.0f}')} failed",
+                         "n/a", None if share is None else ok))
     lat = results.get("latency") or {}
     pk_lat, bt_lat = _find(lat, "probekit"), _find(lat, "bpftrace")
     if pk_lat:
