@@ -52,8 +52,9 @@ struct pk_instance {
         double ring_fill_ratio;   /* fullest ring fill of the last stats interval, 0 to 1 */
 
         /* sinks: what the host counts (sink_counters() adds the sink's own stats()) */
-        uint64_t sink_accepted; /* write() returned 0 */
-        uint64_t sink_refused;  /* write() returned -errno: dropped */
+        uint64_t sink_accepted;  /* write() returned 0 */
+        uint64_t sink_refused;   /* write() returned -errno: dropped */
+        uint64_t sink_abandoned; /* still queued when the drain at exit gave up: dropped */
 };
 
 const char *instance_state_name(enum instance_state state);

@@ -670,6 +670,8 @@ void run_teardown(struct run *run)
 {
         stop_probes(run);
         flush_sinks(run);
+        for (size_t i = 0; i < run->n_sinks; i++)
+                sink_host_drain(&run->sinks[i]);
         if (!run->sink_open_failed)
                 log_final_summary(run);
         for (size_t i = 0; i < run->n_probes; i++) {
