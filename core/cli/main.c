@@ -20,6 +20,11 @@ static const char usage[] =
     "  run       load and attach the probes, write their events to the sinks\n"
     "  list      show the probes of the running instance\n"
     "  sessions  show the login sessions the running instance follows\n"
+    "  stats     counters and rates of the running instance's probes and sinks\n"
+    "  enable    start one configured instance of the running instance\n"
+    "  disable   stop one instance of the running instance, the others untouched\n"
+    "  reload    re-read the configuration, apply only what changed (as SIGHUP)\n"
+    "  reopen    reopen the sinks' output files (log rotation)\n"
     "  plugins   list the plugins found on disk\n"
     "  info      show a plugin's options and event fields\n"
     "  check     validate a configuration file without loading BPF\n"
@@ -30,7 +35,8 @@ static const char usage[] =
     "Options: --help, --version\n"
     "\n"
     "Exit codes: 0 success; 1 no probe could attach or the loop failed; 2 bad\n"
-    "arguments or configuration; 3 no running instance (list, sessions).\n";
+    "arguments or configuration; 3 no running instance (list, sessions, stats,\n"
+    "enable, disable, reload, reopen; these exit 1 when the instance refused).\n";
 
 int main(int argc, char **argv)
 {
@@ -46,6 +52,11 @@ int main(int argc, char **argv)
             {"replay", cmd_replay},
             {"new-plugin", cmd_new_plugin},
             {"sessions", cmd_sessions},
+            {"stats", cmd_stats},
+            {"enable", cmd_enable},
+            {"disable", cmd_disable},
+            {"reload", cmd_reload},
+            {"reopen", cmd_reopen},
         };
 
         /*
