@@ -90,6 +90,26 @@ static struct pk_sink_stats stats_of(struct netsink *ns)
         return st;
 }
 
+/* Waits (at most 5 s) until `sends` reaches n. */
+static void wait_sends(int n)
+{
+        struct timespec pause = {.tv_nsec = 1000000};
+
+        for (int i = 0; i < 5000 && atomic_load(&sends) < n; i++)
+                nanosleep(&pause, NULL);
+}
+
+/* Waits (at most 5 s) until the sink shows a condition. */
+static struct pk_sink_stats wait_condition(struct netsink *ns)
+{
+        struct timespec pause = {.tv_nsec = 1000000};
+        struct pk_sink_stats st = stats_of(ns);
+
+        for (int i = 0; i < 5000 && !st.condition; i++, st = stats_of(ns))
+                nanosleep(&pause, NULL);
+        return st;
+}
+
 /* Waits (at most 5 s) until the sink's counters say `records` delivered. */
 static struct pk_sink_stats wait_records(struct netsink *ns, uint64_t records)
 {
@@ -105,15 +125,13 @@ static void test_queue_while_down(void)
 {
         struct netsink ns = {0};
         struct pk_sink_stats st;
-        struct timespec pause = {.tv_nsec = 50000000};
 
         atomic_store(&server_up, false);
         netsink_init(&ns, &host, NULL, &plain, NULL);
         EXPECT_INT(0, netsink_start(&ns));
         for (int i = 0; i < 10; i++)
                 EXPECT_INT(0, netsink_push(&ns, NULL, "message", 7));
-        nanosleep(&pause, NULL);
-        st = stats_of(&ns);
+        st = wait_condition(&ns);
         EXPECT_INT(0, st.records);
         EXPECT_INT(6, st.dropped); /* queue_size 4: the other 6 at once */
         EXPECT_INT(4, st.queued);
@@ -134,7 +152,6 @@ static void test_acknowledged(void)
 {
         struct netsink ns = {0};
         struct pk_sink_stats st;
-        struct timespec pause = {.tv_nsec = 20000000};
 
         opt_queue_size = 100;
         atomic_store(&server_up, true);
@@ -143,7 +160,7 @@ static void test_acknowledged(void)
         EXPECT_INT(0, netsink_start(&ns));
         for (int i = 0; i < 3; i++)
                 netsink_push(&ns, "subject", "data", 4);
-        nanosleep(&pause, NULL);
+        wait_sends(3);
         st = stats_of(&ns);
         EXPECT_INT(3, atomic_load(&sends));
         EXPECT_INT(0, st.records); /* sent, not acknowledged yet */
@@ -152,10 +169,10 @@ static void test_acknowledged(void)
         netsink_requeue(&ns, "subject", "data", 4, 2, 0); /* record 2: no ack */
         netsink_acked(&ns, 4);
         netsink_acked(&ns, 4);
-        nanosleep(&pause, NULL);
+        wait_sends(4);
         EXPECT_INT(4, atomic_load(&sends));
         EXPECT_INT(2, sent_seq[3]); /* sent again with its own sequence number */
-        st = stats_of(&ns);
+        st = wait_records(&ns, 2);
         EXPECT_INT(2, st.records);
         EXPECT_INT(1, st.queued);
         netsink_acked(&ns, 4);
