@@ -19,6 +19,7 @@ import time
 import exec_storm
 import firehose
 import latency
+import netsinks
 import report
 import soak
 import startup
@@ -30,10 +31,12 @@ SCENARIOS = {
     "exec": (exec_storm, "2. Exec storm", report.exec_table),
     "startup": (startup, "3. Start-up and footprint", report.startup_table),
     "latency": (latency, "4. Latency at low rate", report.latency_table),
+    "netsinks": (netsinks, "6. Network sinks: syslog into rsyslogd, nats into JetStream",
+                 report.netsinks_table),
     "soak": (soak, "5. Soak: every probe plus a firehose, RSS and accounting", report.soak_table),
 }
 # The soak takes ten minutes: only when asked for (--only soak), or 20 s with --quick.
-DEFAULT = ["firehose", "exec", "startup", "latency"]
+DEFAULT = ["firehose", "exec", "startup", "latency", "netsinks"]
 
 
 def parse_args(argv):

@@ -115,22 +115,44 @@ static void keep_error(struct outbuf *ob, int err)
                 ob->error = err;
 }
 
+/*
+ * A write that failed after `written` bytes: the whole lines among them stay
+ * (every record ends with its one newline; the sinks escape any other), the
+ * bytes after the last newline are cut off again. Returns the records kept.
+ */
+static uint64_t keep_whole_lines(struct outbuf *ob, size_t written)
+{
+        size_t keep = written;
+        uint64_t lines = 0;
+
+        while (keep > 0 && ob->buf[keep - 1] != '\n')
+                keep--;
+        undo_short_write(ob, written - keep);
+        for (const char *p = ob->buf; (p = memchr(p, '\n', (size_t)(ob->buf + keep - p))); p++)
+                lines++;
+        ob->bytes += keep;
+        return lines > ob->text_lines ? lines - ob->text_lines : 0;
+}
+
 /* Writes buf[0, record_end) and moves the record being built to the front. */
 static void write_records(struct outbuf *ob)
 {
-        size_t n = ob->record_end, written;
+        size_t n = ob->record_end, written = 0;
         int err = n ? write_all(ob->fd, ob->buf, n, &written) : 0;
 
         if (err) {
-                undo_short_write(ob, written);
+                uint64_t kept = keep_whole_lines(ob, written);
+
+                ob->records += kept;
                 ob->errors++;
-                ob->dropped += ob->queued;
+                ob->dropped += ob->queued - kept;
                 keep_error(ob, err);
         } else {
                 ob->records += ob->queued;
                 ob->bytes += n;
         }
         ob->queued = 0;
+        ob->text_lines = 0;
         if (n && ob->len > n)
                 memmove(ob->buf, ob->buf + n, ob->len - n);
         ob->len -= n;
@@ -191,6 +213,7 @@ void outbuf_discard(struct outbuf *ob)
 {
         ob->dropped += ob->queued;
         ob->queued = 0;
+        ob->text_lines = 0;
         ob->len = ob->record_end = ob->streamed = 0;
 }
 

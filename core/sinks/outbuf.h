@@ -8,10 +8,11 @@
  * records ended so far and moves the one being built to the front, so a
  * record is never cut at a buffer boundary. Only a record larger than the
  * whole buffer is written out in pieces as it is built. A write error drops
- * the records that were buffered (counted in `dropped`, so a dead output
- * cannot grow memory); on a regular file the bytes of a short write (and the
- * pieces of a large record already out) are cut off again (ftruncate), so the
- * file never ends in half a record. The error is kept until
+ * the records that were buffered and did not get out (counted in `dropped`,
+ * so a dead output cannot grow memory); on a regular file the bytes of a
+ * short write after its last whole line (and the pieces of a large record
+ * already out) are cut off again (ftruncate), so the file never ends in half
+ * a record. Every record ends with one newline, its only one. The error is kept until
  * outbuf_take_error() reports it.
  */
 #ifndef PROBEKIT_SINKS_OUTBUF_H
@@ -32,9 +33,10 @@
 struct outbuf {
         int fd;
         bool owns_fd;
-        bool regular;    /* fd is a regular file: a short write can be cut off again */
-        size_t streamed; /* bytes of the record being built already written out */
-        int error;       /* first -errno since the last outbuf_take_error() */
+        bool regular;        /* fd is a regular file: a short write can be cut off again */
+        size_t streamed;     /* bytes of the record being built already written out */
+        unsigned text_lines; /* lines in buf that are not records (a header) */
+        int error;           /* first -errno since the last outbuf_take_error() */
         size_t len;
         size_t record_end; /* end of the last whole record in buf */
         char *buf;         /* OUTBUF_SIZE bytes */
@@ -68,9 +70,10 @@ static inline void outbuf_end_record(struct outbuf *ob)
         ob->queued++;
 }
 
-/* Ends text that is not a record (a header line): written, but not counted. */
+/* Ends one line of text that is not a record (a header): written, but not counted. */
 static inline void outbuf_end_text(struct outbuf *ob)
 {
+        ob->text_lines++;
         ob->record_end = ob->len;
         ob->streamed = 0;
 }

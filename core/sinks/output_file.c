@@ -70,13 +70,14 @@ static int check_directory(const char *path, char *why, size_t why_len)
         dir = dirname(copy);
         if (stat(dir, &st) < 0) {
                 err = -errno;
-                snprintf(why, why_len, "directory %s: %s", dir, strerror(errno));
+                snprintf(why, why_len, "%s: directory %s: %s", path, dir, strerror(errno));
         } else if (!S_ISDIR(st.st_mode)) {
                 err = -ENOTDIR;
-                snprintf(why, why_len, "%s is not a directory", dir);
+                snprintf(why, why_len, "%s: %s is not a directory", path, dir);
         } else if (access(dir, W_OK | X_OK) < 0) {
                 err = -errno;
-                snprintf(why, why_len, "directory %s is not writable: %s", dir, strerror(errno));
+                snprintf(why, why_len, "%s: directory %s is not writable: %s", path, dir,
+                         strerror(errno));
         }
         free(copy);
         return err;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -144,13 +145,27 @@ static void recovered(struct sink_output *so)
         so->trouble_since_ns = 0;
 }
 
-/* Opens the output file again (standard output is just tried again). */
+/* Whether the path still names the file we write (not renamed or removed). */
+static bool same_file(const struct sink_output *so)
+{
+        struct stat at_path, open_now;
+
+        return so->ob.fd >= 0 && fstat(so->ob.fd, &open_now) == 0 &&
+               stat(so->path, &at_path) == 0 && at_path.st_dev == open_now.st_dev &&
+               at_path.st_ino == open_now.st_ino;
+}
+
+/*
+ * Opens the output file again when the path names another file now (a
+ * rename rotation); the same file is kept (we hold its lock; O_APPEND
+ * follows a copytruncate). Standard output is just tried again.
+ */
 static int reopen_output(struct sink_output *so)
 {
         bool regular;
         int fd;
 
-        if (!so->path)
+        if (!so->path || same_file(so))
                 return 0;
         fd = output_file_open(so->path, false, &regular);
         if (fd < 0)
