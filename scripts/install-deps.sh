@@ -28,6 +28,10 @@ packages=(
 	man-db systemd
 	# a program linking libreadline.so, for uprobe_bash's library lookup test
 	libreadline-dev
+	# the rotation test runs the real logrotate on probekit's output
+	logrotate
+	# the session test: a real sshd (PAM sets the login uid), the ssh client, jq for the recipe
+	openssh-client openssh-server jq
 	# network sinks' tests: real servers, certificates made with certtool
 	gnutls-bin nats-server rsyslog rsyslog-elasticsearch rsyslog-gnutls rsyslog-kafka
 	# kernel matrix (tests/vm)

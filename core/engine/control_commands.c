@@ -14,6 +14,7 @@ static int control_cmd_help(const struct control_call *call, struct strbuf *out)
 static const struct control_command commands[] = {
     {"help", control_cmd_help, 0, 0, "the commands this instance answers"},
     {"list", control_cmd_list, 0, 0, "probes and sinks: state, mode, counters, since when"},
+    {"sessions", control_cmd_sessions, 0, 0, "live login sessions: user, tty, client, counts"},
     {"stats", control_cmd_stats, 0, 0, "counters and rates of every probe and sink"},
     {"enable", control_cmd_enable, 1, 1, "start one configured instance: enable NAME"},
     {"disable", control_cmd_disable, 1, 1, "stop one instance, the others untouched: disable NAME"},
@@ -102,6 +103,9 @@ int control_execute(struct run *run, char *line, struct strbuf *out)
         if (!cmd)
                 return control_error(&call, out, "unknown command (try `help`)");
         call.argc = n - first_arg;
+        /* without a format word, one more word than argv holds fits in words[] */
+        if (call.argc > CONTROL_MAX_ARGS)
+                return control_error(&call, out, "too many words in the request");
         for (int i = 0; i < call.argc; i++)
                 call.argv[i] = words[first_arg + i];
         if (call.argc < cmd->min_args || call.argc > cmd->max_args)
