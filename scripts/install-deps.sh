@@ -28,7 +28,7 @@ packages=(
 	# a program linking libreadline.so, for uprobe_bash's library lookup test
 	libreadline-dev
 	# network sinks' tests: real servers, certificates made with certtool
-	gnutls-bin nats-server rsyslog rsyslog-gnutls
+	gnutls-bin nats-server rsyslog rsyslog-elasticsearch rsyslog-gnutls rsyslog-kafka
 	# kernel matrix (tests/vm)
 	qemu-system-x86 busybox-static cpio kmod
 	# benchmark peers (bench/)

@@ -11,7 +11,7 @@ import capture_replay
 from counting import count_bytes, remove
 from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
 from stats import median, paired_ratio
-from tracers import Bpftrace, Floor, Probekit
+from tracers import Bpftrace, Floor, Probekit, RingFloor, ScrapedProbekit
 
 GETPPID_NR = 110  # x86_64
 JSON_LINE_BYTES = 289  # one of raw_tp's firehose events as a JSON line
@@ -26,6 +26,9 @@ BPFTRACE_SCRIPT = ("tracepoint:raw_syscalls:sys_enter /pid == {pid}/ {{ "
 BPFTRACE_LABEL = "bpftrace printf>file"
 REUSED_LABEL = "probekit json>file, reused pages"
 CAPTURE_LABEL = "probekit capture>file"
+NULL_LABEL = "probekit json>/dev/null"
+# what a Prometheus server scraping it costs, ten times more often than usual
+SCRAPED_LABEL = "probekit json>/dev/null, /metrics scraped 10/s"
 
 PROBEKIT_CONFIG = """[raw_tp]
 mode = events
@@ -38,6 +41,12 @@ def variants(ctx):
     found = []
     found.append(("untraced", None, None))
     found.append(("floor", lambda pid, out: Floor(ctx.tool("bench-floor"), pid, out), None))
+    # events out through a bare ring buffer, consumer doing nothing: the floor
+    # of any ring-buffer tracer; and the in-kernel batching experiment
+    for mode in ("ring", "batch"):
+        found.append((f"ring floor, {mode}",
+                      lambda pid, out, mode=mode: RingFloor(ctx.tool("bench-ringfloor"), pid, out,
+                                                            mode), None))
     if ctx.probekit:
         # The first two write one path: the first run leaves its file, and the
         # second truncates it on open, so it writes into pages the kernel has
@@ -48,13 +57,18 @@ def variants(ctx):
         for label, sink, extra, files in (
                 ("probekit json>file", "file", "", {"path": shared, "keep": True}),
                 (REUSED_LABEL, "file", "", {"path": shared, "reuse": True}),
-                ("probekit json>/dev/null", "null", "", None),
+                (NULL_LABEL, "null", "", None),
                 ("probekit durations json>file", "file", "durations = true\n", None)):
             def make(pid, out, sink=sink, extra=extra):
                 target = out if sink == "file" else "/dev/null"
                 return Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid) + extra, target,
                                 os.path.dirname(out))
             found.append((label, make, PROBEKIT_NEEDLE, files))
+        found.append((SCRAPED_LABEL,
+                      lambda pid, out: ScrapedProbekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid),
+                                                       "/dev/null", os.path.dirname(out),
+                                                       interval=0.1),
+                      PROBEKIT_NEEDLE))
         # raw samples, decoded afterwards by `probekit replay` (which counts them)
         found.append((CAPTURE_LABEL,
                       lambda pid, out: Probekit(ctx.probekit, PROBEKIT_CONFIG.format(pid=pid), out,
@@ -97,6 +111,10 @@ def one_run(ctx, label, make, needle, run_dir, files=None):
             if isinstance(tracer, Probekit):
                 tracer.query_drops()
             tracer.stop()
+            if isinstance(tracer, ScrapedProbekit):
+                row["scrapes"] = tracer.scrapes
+                row["failed_scrapes"] = tracer.failed_scrapes
+                row["slowest_scrape_ms"] = tracer.slowest_scrape_s * 1000
             cpu = tracer.child.cpu_seconds() - cpu_before
             if isinstance(tracer, Floor):
                 delivered = tracer.count()
@@ -158,8 +176,12 @@ def run(ctx):
     for label, rows in results.items():
         summary[label]["x_untraced"] = paired_ratio(rows, results.get("untraced"), "rate")
         summary[label]["x_floor"] = paired_ratio(rows, results.get("floor"), "rate")
+        summary[label]["x_ring_floor"] = paired_ratio(rows, results.get("ring floor, ring"), "rate")
         summary[label]["x_bpftrace_delivered"] = paired_ratio(
             rows, results.get(BPFTRACE_LABEL), "delivered_rate")
+    if SCRAPED_LABEL in summary:
+        summary[SCRAPED_LABEL]["x_unscraped"] = paired_ratio(
+            results[SCRAPED_LABEL], results.get(NULL_LABEL), "rate")
     summary["_file_write_cost"] = write_cost
     return summary
 

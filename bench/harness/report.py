@@ -26,13 +26,14 @@ def firehose_table(res):
             continue
         added = r["ns_per_call"] - base_ns if base_ns is not None else None
         rows.append([label, fmt(r["calls"], "{:.0f}"), fmt(r["rate"] / 1e6, "{:.3f}"),
-                     fmt(r.get("x_untraced")), fmt(r.get("x_floor")),
+                     fmt(r.get("x_untraced")), fmt(r.get("x_floor")), fmt(r.get("x_ring_floor")),
                      fmt(r["ns_per_call"], "{:.0f}"), fmt(added, "{:+.0f}"),
                      fmt(r.get("delivered_fraction"), "{:.4f}"),
                      fmt(r.get("delivered_rate") and r["delivered_rate"] / 1e6, "{:.3f}"),
                      fmt(r.get("max_lost") if "lost" in r else None, "{:.0f}"),
                      fmt(r.get("cpu_ns_per_event"), "{:.0f}")])
-    text = table(["tool", "calls", "load M calls/s", "× untraced", "× floor", "ns/call",
+    text = table(["tool", "calls", "load M calls/s", "× untraced", "× floor", "× ring floor",
+                  "ns/call",
                   "added ns/call", "delivered/calls", "delivered M ev/s", "lost (max)",
                   "tracer CPU ns/event"], rows)
     capture = res.get("probekit capture>file")
@@ -45,6 +46,13 @@ def firehose_table(res):
                  f"`probekit replay` to JSON into /dev/null: "
                  f"{fmt(capture.get('replay_rate') and capture['replay_rate'] / 1e6, '{:.2f}')} "
                  f"M events/s.")
+    scraped = res.get("probekit json>/dev/null, /metrics scraped 10/s")
+    if scraped:
+        text += (f"\n\n/metrics scraped every 100 ms during the firehose: "
+                 f"{fmt(scraped.get('scrapes'), '{:.0f}')} scrapes per run "
+                 f"({fmt(scraped.get('failed_scrapes'), '{:.0f}')} failed), the slowest "
+                 f"{fmt(scraped.get('slowest_scrape_ms'), '{:.1f}')} ms; load rate "
+                 f"{fmt(scraped.get('x_unscraped'), '{:.3f}')} × the same run unscraped.")
     cost = res.get("_file_write_cost")
     if cost:
         per_line = cost["new_pages_ns_per_kib"] * 289 / 1024
@@ -181,13 +189,21 @@ def targets(results):
                          None if share is None else share >= 0.60))
         capture = _find(fh, "probekit capture>file")
         if capture:
-            share = capture.get("x_floor")
+            share = capture.get("x_ring_floor")
             complete = capture.get("delivered_fraction")
             ok = (share is not None and share >= 0.90 and complete is not None
                   and complete >= 1.0 and not capture.get("max_lost"))
-            rows.append(("firehose to a capture file: load rate ≥ 0.90 × floor, every call "
-                         "delivered", f"{fmt(share)}, delivered {fmt(complete, '{:.4f}')}",
-                         f"json>file {fmt(pk_file.get('x_floor'))}", None if share is None else ok))
+            rows.append(("firehose to a capture file: load rate ≥ 0.90 × bare ring-buffer floor, "
+                         "every call delivered", f"{fmt(share)}, delivered {fmt(complete, '{:.4f}')}",
+                         f"json>file {fmt(pk_file.get('x_ring_floor'))}",
+                         None if share is None else ok))
+        batch = _find(fh, "ring floor, batch")
+        if batch:
+            share = batch.get("x_floor")
+            rows.append(("moonshot, in-kernel batching: load rate ≥ 0.60 × count-only floor",
+                         f"{fmt(share)}, delivered {fmt(batch.get('delivered_fraction'), '{:.4f}')}",
+                         f"bare ring {fmt((_find(fh, 'ring floor, ring') or {}).get('x_floor'))}",
+                         None if share is None else share >= 0.60))
             cap_bytes, json_bytes = capture.get("bytes_per_event"), pk_file.get("bytes_per_event")
             part = ratio(cap_bytes, json_bytes)
             rows.append(("capture: bytes per event ≤ 1/3 of the JSON line's",
@@ -202,6 +218,16 @@ def targets(results):
             share = pk_null.get("x_floor")
             rows.append(("firehose, JSON to /dev/null: load rate ≥ 0.60 × floor", fmt(share),
                          f"bpftrace {fmt(peer)}", None if share is None else share >= 0.60))
+        scraped = _find(fh, "probekit json>/dev/null, /metrics scraped 10/s")
+        if scraped:
+            share = scraped.get("x_unscraped")
+            ok = (share is not None and share >= 0.90 and not scraped.get("max_lost")
+                  and not scraped.get("failed_scrapes"))
+            rows.append(("firehose, /metrics scraped 10/s: load rate ≥ 0.90 × unscraped, 0 lost, "
+                         "every scrape answered",
+                         f"{fmt(share, '{:.3f}')}, lost {fmt(scraped.get('max_lost'), '{:.0f}')}, "
+                         f"{fmt(scraped.get('failed_scrapes'), '{:.0f}')} failed",
+                         "n/a", None if share is None else ok))
     lat = results.get("latency") or {}
     pk_lat, bt_lat = _find(lat, "probekit"), _find(lat, "bpftrace")
     if pk_lat:

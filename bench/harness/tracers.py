@@ -7,8 +7,11 @@ A tracer writes its events to `output` and its log to `<output>.log`.
 import json
 import os
 import re
+import socket
 import subprocess
+import threading
 import time
+import urllib.request
 
 from procs import Child, HarnessError, wait_for_file_text
 
@@ -113,6 +116,50 @@ class Probekit(Tracer):
         return max(candidates) if candidates else None
 
 
+class ScrapedProbekit(Probekit):
+    """Probekit with its /metrics endpoint on a free loopback port, scraped
+    every `interval` seconds by a thread for as long as it runs: what a
+    Prometheus server costs the loop. `scrapes` and `slowest_scrape_s` say
+    how it went."""
+
+    def __init__(self, *args, interval=0.1, **kwargs):
+        super().__init__(*args, **kwargs)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.extra_args += ["--metrics", f"127.0.0.1:{self.port}"]
+        self.interval = interval
+        self.scrapes = 0
+        self.failed_scrapes = 0
+        self.slowest_scrape_s = 0.0
+        self._stop = threading.Event()
+        self._thread = None
+
+    def _scrape_loop(self):
+        url = f"http://127.0.0.1:{self.port}/metrics"
+        while not self._stop.wait(self.interval):
+            start = time.monotonic()
+            try:
+                with urllib.request.urlopen(url, timeout=10) as resp:
+                    resp.read()
+                self.scrapes += 1
+            except OSError:
+                self.failed_scrapes += 1
+            self.slowest_scrape_s = max(self.slowest_scrape_s, time.monotonic() - start)
+
+    def start(self, log_dir):
+        super().start(log_dir)
+        self._thread = threading.Thread(target=self._scrape_loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        return super().stop()
+
+
 class Bpftrace(Tracer):
     name = "bpftrace"
     READY_FILE = "bpftrace.ready"
@@ -195,6 +242,28 @@ class Floor(Tracer):
 
     def lost(self):
         return 0
+
+
+class RingFloor(Floor):
+    """The bench's ring-buffer floors (bench/src/ringfloor.bpf.c): `ring`, a
+    40-byte event per call through a bare ring buffer, or `batch`, the same
+    events staged per CPU and sent in batches."""
+
+    def __init__(self, binary, pid, output, mode):
+        super().__init__(binary, pid, output)
+        self.mode = mode
+        self.name = f"ringfloor-{mode}"
+
+    def argv(self):
+        return [self.binary, str(self.pid), self.mode]
+
+    def report(self, key):
+        with open(self.output) as f:
+            match = re.search(rf"{key}=(\d+)", f.read())
+        return int(match.group(1)) if match else None
+
+    def lost(self):
+        return self.report("drops")
 
 
 def sum_key(value, key):

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "payload.h"
 #include "run.h"
@@ -33,6 +34,7 @@ struct capture_state {
         uint64_t counters_ns;    /* CLOCK_MONOTONIC of the last COUNTERS block */
         uint64_t counters_sum;   /* of the counters in that block */
         uint64_t counters_drops; /* of its drop, malformed and not captured counters */
+        uint64_t orphans;        /* records of no probe of the run (not captured) */
 };
 
 static struct run *bound_run;
@@ -129,6 +131,11 @@ static int capture_open(const struct pk_host *host, struct pk_instance *inst, vo
                 host->log(inst, PK_LOG_ERROR, "a capture is written by `probekit run` only");
                 return -ENOTSUP;
         }
+        if ((!path || !*path || !strcmp(path, "-")) && isatty(STDOUT_FILENO)) {
+                host->log(inst, PK_LOG_ERROR,
+                          "a capture is binary: not written to a terminal; give --output FILE");
+                return -EINVAL;
+        }
         cs = calloc(1, sizeof(*cs));
         if (!cs)
                 return -ENOMEM;
@@ -217,8 +224,11 @@ static int capture_write(void *state, const struct pk_record *rec)
         if (rec->hdr && (const void *)rec->hdr == cs->last_sample)
                 return 0;
         id = rec->probe ? find_probe(cs, rec->probe) : -1;
-        if (id < 0)
-                return -ENOENT;
+        if (id < 0) {
+                /* not a probe of this run: nothing to file it under, but counted */
+                cs->orphans++;
+                return 0;
+        }
         d = &cs->run->probes[id].plugin->desc;
         event = rec->event ? find_event(d, rec->event) : -1;
         if (event < 0 || rec->n_fields != d->events[event].n_fields) {
@@ -306,6 +316,10 @@ static void capture_close(void *state)
         write_counters(cs, true);
         if (capture_writer_close(&cs->w, clock_ns(CLOCK_REALTIME)))
                 cs->host->log(cs->self, PK_LOG_ERROR, "closing the capture failed");
+        if (cs->orphans)
+                cs->host->log(cs->self, PK_LOG_WARN,
+                              "%llu records of no probe of this run were not captured",
+                              (unsigned long long)cs->orphans);
         free(cs->described);
         free(cs->not_captured);
         free(cs);
@@ -317,6 +331,9 @@ static void capture_stats(void *state, struct pk_sink_stats *stats)
 
         stats->records = cs->w.samples + cs->w.records;
         stats->bytes = cs->w.bytes;
+        stats->dropped = cs->orphans;
+        for (size_t i = 0; i < cs->n_probes; i++)
+                stats->dropped += cs->not_captured[i];
 }
 
 static const struct pk_option capture_options[] = {

@@ -71,6 +71,9 @@ struct replay_cli {
         int n_files;
 };
 
+/* Damaged blocks named one by one; past this, only their number. */
+#define MAX_PROBLEMS_SHOWN 20
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int sig)
@@ -311,12 +314,8 @@ static int deliver(const struct pk_record *rec, void *ctx)
         struct run *run = ctx;
 
         run_deliver(rec, run);
-        /* a sink that stopped (a closed pipe) ends the replay, as it ends a run */
-        for (size_t i = 0; i < run->n_sinks; i++) {
-                if (run->sinks[i].state == INSTANCE_ATTACHED)
-                        return 0;
-        }
-        return -EPIPE;
+        /* a sink whose reader is gone (a closed pipe) ends the replay, as it ends a run */
+        return run->reader_gone ? -EPIPE : 0;
 }
 
 /* Wait for a growing file; false when a signal asks to stop. */
@@ -344,6 +343,7 @@ static int replay_file(const char *path, struct replay_cli *cli, struct setup *s
         struct replay rp = {.filter = &cli->filter, .plugins = &s->plugins};
         struct capture_reader r;
         struct capture_block b;
+        uint64_t problems = 0;
         char why[512];
         int fd, status = 0, rc;
 
@@ -377,8 +377,10 @@ static int replay_file(const char *path, struct replay_cli *cli, struct setup *s
                         if (rc == -EPIPE)
                                 break;
                         if (rc == -EINVAL) {
-                                fprintf(stderr, "probekit replay: %s: block at byte %llu: %s\n",
-                                        path, (unsigned long long)b.offset, why);
+                                if (problems++ < MAX_PROBLEMS_SHOWN)
+                                        fprintf(stderr,
+                                                "probekit replay: %s: block at byte %llu: %s\n",
+                                                path, (unsigned long long)b.offset, why);
                                 status = 1;
                         } else if (rc) {
                                 fprintf(stderr, "probekit replay: %s: %s\n", path, strerror(-rc));
@@ -390,7 +392,8 @@ static int replay_file(const char *path, struct replay_cli *cli, struct setup *s
                         continue;
                 }
                 if (st == CAPTURE_DAMAGED) {
-                        fprintf(stderr, "probekit replay: %s: %s\n", path, why);
+                        if (problems++ < MAX_PROBLEMS_SHOWN)
+                                fprintf(stderr, "probekit replay: %s: %s\n", path, why);
                         status = 1;
                         continue;
                 }
@@ -424,6 +427,16 @@ static int replay_file(const char *path, struct replay_cli *cli, struct setup *s
                                  "the capture lost %llu events in the kernel and %llu malformed",
                                  (unsigned long long)p->c_drops,
                                  (unsigned long long)p->c_malformed);
+        }
+        if (problems > MAX_PROBLEMS_SHOWN)
+                fprintf(stderr, "probekit replay: %s: %llu more damaged blocks not shown\n", path,
+                        (unsigned long long)(problems - MAX_PROBLEMS_SHOWN));
+        if (rp.unknown_instance) {
+                fprintf(stderr,
+                        "probekit replay: %s: %llu samples or records skipped: their instance's "
+                        "schema block is missing (damaged)\n",
+                        path, (unsigned long long)rp.unknown_instance);
+                status = 1;
         }
         capture_reader_close(&r);
         replay_free(&rp);

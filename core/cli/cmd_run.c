@@ -179,8 +179,10 @@ int cmd_run(int argc, char **argv)
         if (!rc)
                 rc = run_loop(&run);
         if (rc)
-                exit_code = EXIT_RUNTIME;
+                exit_code = run.sink_open_failed ? EXIT_USAGE : EXIT_RUNTIME;
         run_teardown(&run);
+        if (exit_code == EXIT_OK && run_lost_events(&run))
+                exit_code = EXIT_LOST;
         setup_free(&s);
         setup_args_free(&cli.setup);
         return exit_code;

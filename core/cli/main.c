@@ -23,6 +23,7 @@ static const char usage[] =
     "  info      show a plugin's options and event fields\n"
     "  check     validate a configuration file without loading BPF\n"
     "  replay    decode capture files (run --format capture) without BPF or root\n"
+    "  new-plugin  make a plugin folder from the installed template\n"
     "\n"
     "Run 'probekit COMMAND --help' for a command's options.\n"
     "Options: --help, --version\n"
@@ -36,8 +37,13 @@ int main(int argc, char **argv)
                 const char *name;
                 int (*fn)(int argc, char **argv);
         } commands[] = {
-            {"run", cmd_run},   {"list", cmd_list},   {"plugins", cmd_plugins},
-            {"info", cmd_info}, {"check", cmd_check}, {"replay", cmd_replay},
+            {"run", cmd_run},
+            {"list", cmd_list},
+            {"plugins", cmd_plugins},
+            {"info", cmd_info},
+            {"check", cmd_check},
+            {"replay", cmd_replay},
+            {"new-plugin", cmd_new_plugin},
         };
 
         /*

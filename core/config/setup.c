@@ -11,6 +11,7 @@
 #include "builtin_sinks.h"
 #include "capture_sink.h"
 #include "errlist.h"
+#include "exe_dir.h"
 #include "log.h"
 #include "metrics_address.h"
 #include "validate.h"
@@ -22,25 +23,10 @@
 const char *builtin_plugin_dir(void)
 {
         static char dir[PATH_MAX + 64];
-        char exe[PATH_MAX];
-        ssize_t n;
-        char *slash;
 
         if (dir[0])
                 return dir;
-        n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-        if (n <= 0)
-                return NULL;
-        exe[n] = '\0';
-        slash = strrchr(exe, '/');
-        if (!slash)
-                return NULL;
-        *slash = '\0';
-        snprintf(dir, sizeof(dir), "%s/%s", exe, PROBEKIT_PLUGIN_RELDIR);
-        /* shorter paths in messages and `probekit plugins` */
-        if (realpath(dir, exe))
-                snprintf(dir, sizeof(dir), "%s", exe);
-        return dir;
+        return exe_relative_path(PROBEKIT_PLUGIN_RELDIR, dir, sizeof(dir));
 }
 
 int setup_args_add_plugin_dir(struct setup_args *args, char *dir)

@@ -19,6 +19,7 @@ enum exit_code {
         EXIT_RUNTIME = 1,     /* no probe could attach, or the loop failed */
         EXIT_USAGE = 2,       /* bad arguments or configuration */
         EXIT_NO_INSTANCE = 3, /* `list`: no running instance */
+        EXIT_LOST = 4,        /* `run`: events were lost (kernel, sink, or the reader went away) */
 };
 
 struct setup_args {

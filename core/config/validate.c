@@ -2,10 +2,12 @@
 #include "validate.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "errlist.h"
 #include "instance.h"
+#include "task_filter.h"
 
 static void core_error(const struct instance_spec *spec, const char *key, const char *path,
                        char *err, size_t err_len, const char *msg)
@@ -17,6 +19,29 @@ static void core_error(const struct instance_spec *spec, const char *key, const 
                             msg);
         else
                 errlist_add(err, err_len, "%s: [%s] %s: %s", path, spec->name, key, msg);
+}
+
+/* `cgroup` must name a cgroup v2 directory that exists now. */
+static int validate_cgroup(const struct instance_spec *spec, const char *path, char *err,
+                           size_t err_len)
+{
+        const struct option_value *v = option_set_get(&spec->opts, "cgroup");
+        char mount[PATH_MAX], why[PATH_MAX + 256];
+        uint32_t level;
+        uint64_t id;
+
+        if (!v || !v->s || !*v->s)
+                return 0;
+        if (task_filter_cgroup2_mount("/proc/self/mountinfo", mount, sizeof(mount))) {
+                core_error(spec, "cgroup", path, err, err_len,
+                           "no cgroup v2 hierarchy is mounted on this machine");
+                return -EINVAL;
+        }
+        if (task_filter_cgroup_resolve(mount, v->s, &id, &level, why, sizeof(why))) {
+                core_error(spec, "cgroup", path, err, err_len, why);
+                return -EINVAL;
+        }
+        return 0;
 }
 
 /* The core's rules for its own probe options; the schema says the rest. */
@@ -31,6 +56,8 @@ static int validate_core_probe_options(const struct instance_spec *spec, const c
                            "must be a power of two (4K, 8K, ... 1G)");
                 rc = -EINVAL;
         }
+        if (validate_cgroup(spec, path, err, err_len))
+                rc = -EINVAL;
         return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "control_commands.h"
 #include "probe.h"
 #include "run.h"
+#include "sink_host.h"
 #include "strbuf.h"
 
 static void describe_instance(const struct pk_instance *inst, struct strbuf *out)
@@ -36,6 +37,8 @@ static void describe_instance(const struct pk_instance *inst, struct strbuf *out
                               "\"ring_size\":%lld",
                               (unsigned long long)inst->events, (unsigned long long)inst->drops,
                               (unsigned long long)inst->malformed, ring ? (long long)ring->i : 0LL);
+        } else {
+                sink_counters_json(inst, out);
         }
         strbuf_printf(out, "}");
 }
@@ -78,7 +81,7 @@ static void table_row(const struct pk_instance *inst, struct strbuf *out)
                 strbuf_printf(out, " %10llu %8llu", (unsigned long long)inst->events,
                               (unsigned long long)inst->drops);
         else
-                strbuf_printf(out, " %10s %8s", "-", "-");
+                sink_counters_text(inst, out);
         strbuf_printf(out, " %-8s%s%s\n", since, inst->reason[0] ? "  " : "", inst->reason);
 }
 

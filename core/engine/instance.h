@@ -46,6 +46,10 @@ struct pk_instance {
         uint64_t drops_logged;    /* drops already reported on stderr */
         uint64_t *events_by_type; /* per desc.events[] entry, for metrics; NULL for sinks */
         double ring_fill_ratio;   /* fullest ring fill of the last stats interval, 0 to 1 */
+
+        /* sinks: what the host counts (sink_counters() adds the sink's own stats()) */
+        uint64_t sink_accepted; /* write() returned 0 */
+        uint64_t sink_refused;  /* write() returned -errno: dropped */
 };
 
 const char *instance_state_name(enum instance_state state);

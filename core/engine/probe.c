@@ -13,6 +13,7 @@
 
 #include "attach_check.h"
 #include "log.h"
+#include "task_filter.h"
 
 static bool list_has(const char *const *names, const char *name)
 {
@@ -67,10 +68,11 @@ static int write_core_config(struct pk_instance *inst, struct bpf_object *obj, c
         cfg.filter_pid = (uint32_t)option_set_get(&inst->opts, "pid")->i;
         cfg.filter_uid = (uint32_t)option_set_get(&inst->opts, "uid")->i;
         cfg.wakeup_bytes = wakeup_threshold(inst, ring_size);
-        cfg.filter_auid = PK_ANY_UID;
-        cfg.filter_session = PK_ANY_UID;
         if (comm)
                 strncpy(cfg.filter_comm, comm, sizeof(cfg.filter_comm) - 1);
+        rc = task_filter_fill(&inst->opts, &cfg, why, why_len);
+        if (rc)
+                return rc;
         if (ring) {
                 rc = bpf_map__set_max_entries(ring, (uint32_t)ring_size);
                 if (rc) {
@@ -180,10 +182,42 @@ static int load_object(struct pk_instance *inst, char *why, size_t why_len)
 
         if (!rc)
                 return 0;
-        libbpf_said = log_libbpf_last_warning();
+        libbpf_said = log_libbpf_reason();
         snprintf(why, why_len, "loading the BPF object: %s%s%s%s", strerror(-rc),
                  rc == -EPERM ? " (this kernel refuses the program type)" : "",
                  *libbpf_said ? "; libbpf: " : "", libbpf_said);
+        return rc;
+}
+
+/*
+ * libbpf's own last error line after a failed attach: the errno alone says
+ * "No such process" where libbpf said which symbol or file it missed.
+ */
+static void add_libbpf_reason(char *why, size_t why_len)
+{
+        const char *said = log_libbpf_reason();
+        size_t used = strlen(why);
+
+        if (*said && used < why_len)
+                snprintf(why + used, why_len - used, "; libbpf: %s", said);
+}
+
+/* The plugin's attach(), or every loaded program by its section; libbpf's reason on failure. */
+static int attach_object(struct pk_instance *inst, const char *mode_name, char *why, size_t why_len)
+{
+        const struct pk_plugin *d = &inst->plugin->desc;
+        int rc;
+
+        log_libbpf_set_owner(inst->name); /* what libbpf says next is the attach's */
+        if (d->probe->attach) {
+                rc = d->probe->attach(inst->plugin_state, inst->obj, mode_name);
+                if (rc)
+                        snprintf(why, why_len, "attach(): %s", strerror(-rc));
+        } else {
+                rc = attach_programs(inst, inst->obj, why, why_len);
+        }
+        if (rc)
+                add_libbpf_reason(why, why_len);
         return rc;
 }
 
@@ -217,13 +251,8 @@ static int try_mode(struct pk_instance *inst, const struct pk_attach_mode *mode,
         }
         if (!rc)
                 rc = load_object(inst, why, why_len);
-        if (!rc && d->probe->attach) {
-                rc = d->probe->attach(inst->plugin_state, inst->obj, mode_name);
-                if (rc)
-                        snprintf(why, why_len, "attach(): %s", strerror(-rc));
-        } else if (!rc) {
-                rc = attach_programs(inst, inst->obj, why, why_len);
-        }
+        if (!rc)
+                rc = attach_object(inst, mode_name, why, why_len);
         if (rc)
                 goto fail;
         inst->drops_fd = bpf_object__find_map_fd_by_name(inst->obj, "pk_drops");

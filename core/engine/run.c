@@ -20,6 +20,7 @@
 #include "probe.h"
 #include "ring_reader.h"
 #include "service_notify.h"
+#include "sink_host.h"
 
 /* epoll_event.data.u32 tags: what became ready */
 enum loop_source {
@@ -32,6 +33,15 @@ enum loop_source {
 
 /* ring buffer callbacks get the instance as context; records go to this run */
 static struct run *active_run;
+
+/* A sink's reader went away (EPIPE): end the run, as a filter in a pipeline does. */
+static void reader_gone(struct run *run)
+{
+        if (!run->reader_gone)
+                log_error(NULL, "the output's reader is gone: stopping");
+        run->reader_gone = true;
+        run->stop = true;
+}
 
 static uint64_t monotonic_ns(void)
 {
@@ -47,16 +57,9 @@ int run_deliver(const struct pk_record *rec, void *ctx)
 
         for (size_t i = 0; i < run->n_sinks; i++) {
                 struct pk_instance *sink = &run->sinks[i];
-                int rc;
 
-                if (sink->state != INSTANCE_ATTACHED)
-                        continue;
-                rc = sink->plugin->desc.sink->write(sink->plugin_state, rec);
-                if (rc) {
-                        sink->state = INSTANCE_FAILED;
-                        snprintf(sink->reason, sizeof(sink->reason), "write: %s", strerror(-rc));
-                        log_error(sink->name, "stopped: %s", sink->reason);
-                }
+                if (sink->state == INSTANCE_ATTACHED && sink_host_write(sink, rec) == -EPIPE)
+                        reader_gone(run);
         }
         return 0;
 }
@@ -113,36 +116,51 @@ static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
         return 0;
 }
 
-static int open_sink(struct pk_instance *sink)
-{
-        int rc = sink->plugin->desc.sink->open(host_table(), sink, &sink->plugin_state);
-
-        if (rc) {
-                sink->state = INSTANCE_FAILED;
-                snprintf(sink->reason, sizeof(sink->reason), "open: %s", strerror(-rc));
-                log_error(sink->name, "failed: %s", sink->reason);
-                return rc;
-        }
-        sink->state = INSTANCE_ATTACHED;
-        sink->since_ns = realtime_ns();
-        return 0;
-}
-
 static void flush_sinks(struct run *run)
 {
         for (size_t i = 0; i < run->n_sinks; i++) {
-                struct pk_instance *sink = &run->sinks[i];
+                if (sink_host_flush(&run->sinks[i]) == -EPIPE)
+                        reader_gone(run);
+        }
+}
+
+int run_reopen_sinks(struct run *run)
+{
+        int first_err = 0;
+
+        for (size_t i = 0; i < run->n_sinks; i++) {
+                int rc = sink_host_reopen(&run->sinks[i]);
+
+                if (rc == -EPIPE)
+                        reader_gone(run);
+                if (rc && !first_err)
+                        first_err = rc;
+        }
+        return first_err;
+}
+
+/*
+ * Every enabled sink must open before any probe attaches: a run that would
+ * count events into a missing output is a start-up error.
+ */
+static int open_sinks(struct run *run)
+{
+        int first_err = 0;
+
+        for (size_t i = 0; i < run->n_sinks; i++) {
                 int rc;
 
-                if (sink->state != INSTANCE_ATTACHED)
+                if (run->sinks[i].state != INSTANCE_PENDING)
                         continue;
-                rc = sink->plugin->desc.sink->flush(sink->plugin_state);
-                if (rc) {
-                        sink->state = INSTANCE_FAILED;
-                        snprintf(sink->reason, sizeof(sink->reason), "flush: %s", strerror(-rc));
-                        log_error(sink->name, "stopped: %s", sink->reason);
-                }
+                rc = sink_host_open(&run->sinks[i]);
+                if (rc && !first_err)
+                        first_err = rc;
         }
+        if (first_err) {
+                run->sink_open_failed = true;
+                log_error(NULL, "an output could not be opened: not starting");
+        }
+        return first_err;
 }
 
 static int instance_from_spec(struct pk_instance *inst, struct instance_spec *spec)
@@ -198,6 +216,7 @@ static int setup_fds(struct run *run)
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGUSR1);
         if (sigprocmask(SIG_BLOCK, &mask, NULL))
                 return -errno;
         run->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -287,10 +306,9 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                 rc = start_control(run);
         if (rc)
                 return rc;
-        for (size_t i = 0; i < run->n_sinks; i++) {
-                if (run->sinks[i].state == INSTANCE_PENDING)
-                        open_sink(&run->sinks[i]);
-        }
+        rc = open_sinks(run);
+        if (rc)
+                return rc;
         for (size_t i = 0; i < run->n_probes; i++) {
                 struct pk_instance *inst = &run->probes[i];
 
@@ -405,10 +423,16 @@ static void on_signal(struct run *run)
 {
         struct signalfd_siginfo info;
 
-        if (read(run->signal_fd, &info, sizeof(info)) == sizeof(info)) {
-                log_info(NULL, "%s received: stopping", strsignal((int)info.ssi_signo));
-                run->stop = true;
+        if (read(run->signal_fd, &info, sizeof(info)) != sizeof(info))
+                return;
+        if (info.ssi_signo == SIGUSR1) {
+                /* logrotate's postrotate: the outputs were renamed or copied */
+                log_info(NULL, "SIGUSR1 received: reopening the outputs");
+                run_reopen_sinks(run);
+                return;
         }
+        log_info(NULL, "%s received: stopping", strsignal((int)info.ssi_signo));
+        run->stop = true;
 }
 
 int run_loop(struct run *run)
@@ -465,7 +489,8 @@ static void close_fd(int *fd)
         *fd = -1;
 }
 
-void run_teardown(struct run *run)
+/* Deliver what the probes hold, then detach them. */
+static void stop_probes(struct run *run)
 {
         service_notify_stopping();
         /* no scrape may read the instances while they go away */
@@ -482,6 +507,7 @@ void run_teardown(struct run *run)
                                 inst->plugin->desc.probe->tick(inst->plugin_state);
                 }
         }
+        consume_rings(run);
         for (size_t i = 0; i < run->n_rings; i++)
                 ring_reader_close(&run->rings[i].reader);
         free(run->rings);
@@ -491,18 +517,43 @@ void run_teardown(struct run *run)
                 struct pk_instance *inst = &run->probes[i];
 
                 probe_stop(inst);
-                log_summary(inst);
-                option_set_free(&inst->opts);
-                free(inst->name);
-                free(inst->events_by_type);
+                run->lost_in_kernel += inst->drops;
+        }
+}
+
+/*
+ * The summary comes last, once every sink is flushed: what it counts is in
+ * the outputs, or counted as dropped in it.
+ */
+static void log_final_summary(struct run *run)
+{
+        for (size_t i = 0; i < run->n_probes; i++)
+                log_summary(&run->probes[i]);
+        for (size_t i = 0; i < run->n_sinks; i++) {
+                sink_host_log_summary(&run->sinks[i]);
+                run->lost_in_sinks += sink_lost(&run->sinks[i]);
+        }
+        if (run->lost_in_kernel || run->lost_in_sinks)
+                log_warn(NULL, "events lost: %llu in the kernel, %llu in the outputs",
+                         (unsigned long long)run->lost_in_kernel,
+                         (unsigned long long)run->lost_in_sinks);
+}
+
+void run_teardown(struct run *run)
+{
+        stop_probes(run);
+        flush_sinks(run);
+        if (!run->sink_open_failed)
+                log_final_summary(run);
+        for (size_t i = 0; i < run->n_probes; i++) {
+                option_set_free(&run->probes[i].opts);
+                free(run->probes[i].name);
+                free(run->probes[i].events_by_type);
         }
         for (size_t i = 0; i < run->n_sinks; i++) {
                 struct pk_instance *sink = &run->sinks[i];
 
-                if (sink->state == INSTANCE_ATTACHED) {
-                        sink->plugin->desc.sink->flush(sink->plugin_state);
-                        sink->plugin->desc.sink->close(sink->plugin_state);
-                }
+                sink_host_close(sink);
                 option_set_free(&sink->opts);
                 free(sink->name);
         }
@@ -514,4 +565,9 @@ void run_teardown(struct run *run)
         free(run->probes);
         free(run->sinks);
         run->probes = run->sinks = NULL;
+}
+
+bool run_lost_events(const struct run *run)
+{
+        return run->lost_in_kernel || run->lost_in_sinks || run->reader_gone;
 }

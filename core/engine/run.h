@@ -42,6 +42,10 @@ struct run {
         struct metrics_server *metrics; /* NULL when metrics are off */
         uint64_t last_stats_ns;         /* CLOCK_MONOTONIC of the last drop check and tick */
         bool stop;
+        bool reader_gone;        /* a sink's write or flush met EPIPE */
+        bool sink_open_failed;   /* a start-up error: exit 2 */
+        uint64_t lost_in_kernel; /* set by run_teardown() */
+        uint64_t lost_in_sinks;  /* set by run_teardown() */
 };
 
 /* Take ownership of the plan's specs, open the sinks and start the probes. */
@@ -55,5 +59,10 @@ void run_teardown(struct run *run);
 int run_deliver(const struct pk_record *rec, void *run);
 
 size_t run_count_attached(const struct run *run);
+
+/* Reopen every sink's output (SIGUSR1, SIGHUP, `probekit reopen`); 0 or the first -errno. */
+int run_reopen_sinks(struct run *run);
+/* After run_teardown(): whether any event was lost in the kernel or a sink. */
+bool run_lost_events(const struct run *run);
 
 #endif

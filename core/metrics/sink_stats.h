@@ -5,7 +5,7 @@
 
 #include "instance.h"
 
-/* What an open sink reports through stats(); zeros for a sink without it or not open. */
+/* sink_counters(): what the sink reports through stats() plus what the host counted. */
 void sink_stats_get(const struct pk_instance *sink, struct pk_sink_stats *out);
 
 #endif

@@ -61,7 +61,7 @@ struct header_entry {
 #define TS_HIGH_TEXT 16
 
 struct json_state {
-        struct outbuf ob; /* first: sink_output.c takes the state as a struct outbuf */
+        struct sink_output out; /* first: sink_output.c takes the state as its own */
         /* ts / 10^8 of the last ts of 10^8 ns or more, and its text (see put_ts()). */
         uint64_t ts_high; /* 0: none yet */
         uint32_t ts_high_len;
@@ -154,13 +154,13 @@ static char *put_header(struct json_state *js, char *p, const struct pk_event_he
         struct header_entry *e;
 
         if (!hdr) {
-                p = outbuf_room(&js->ob, p, sizeof(NULL_HEADER));
+                p = outbuf_room(&js->out.ob, p, sizeof(NULL_HEADER));
                 return PUT_LITERAL(p, NULL_HEADER);
         }
         e = &js->headers[hdr->tid % HEADER_CACHE_SIZE];
         if (!header_matches(e, hdr))
                 fill_header(e, hdr);
-        p = outbuf_room(&js->ob, p, HEADER_TEXT_MAX);
+        p = outbuf_room(&js->out.ob, p, HEADER_TEXT_MAX);
         memcpy(p, e->text, e->len);
         return p + e->len;
 }
@@ -289,7 +289,7 @@ static char *put_field(struct outbuf *ob, char *p, const struct pk_field *field,
 
 static void put_record(struct json_state *js, const struct pk_record *rec)
 {
-        struct outbuf *ob = &js->ob;
+        struct outbuf *ob = &js->out.ob;
         char *p = outbuf_reserve(ob, KEY_MAX + TS_HIGH_TEXT + 8 + KEY_MAX);
 
         PUT_LITERAL(p, "{\"ts\":");
@@ -327,9 +327,12 @@ static int json_open(const struct pk_host *host, struct pk_instance *inst, void 
 static int json_write(void *state, const struct pk_record *rec)
 {
         struct json_state *js = state;
+        int err = sink_output_begin_record(&js->out);
 
+        if (err)
+                return err;
         put_record(js, rec);
-        return outbuf_take_error(&js->ob);
+        return sink_output_end_record(&js->out);
 }
 
 static const struct pk_option json_options[] = {
@@ -341,6 +344,8 @@ static const struct pk_sink_ops json_ops = {
     .write = json_write,
     .flush = sink_output_flush,
     .close = sink_output_close,
+    .reopen = sink_output_reopen,
+    .stats = sink_output_stats,
 };
 
 const struct pk_plugin pk_json_sink_plugin = {
@@ -351,4 +356,5 @@ const struct pk_plugin pk_json_sink_plugin = {
     .options = json_options,
     .n_options = PK_COUNT(json_options),
     .sink = &json_ops,
+    .validate = sink_output_validate,
 };

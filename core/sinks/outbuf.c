@@ -7,30 +7,48 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-int outbuf_open(struct outbuf *ob, const char *path, bool append)
-{
-        int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
+#include "output_file.h"
 
+int outbuf_init(struct outbuf *ob, int fd, bool owns_fd)
+{
         *ob = (struct outbuf){.fd = -1};
         ob->buf = malloc(OUTBUF_SIZE);
         if (!ob->buf)
                 return -ENOMEM;
-        if (!path || !path[0] || (path[0] == '-' && !path[1])) {
-                ob->fd = STDOUT_FILENO;
-                return 0;
-        }
-        ob->fd = open(path, flags, 0644);
-        if (ob->fd < 0) {
-                int err = -errno;
-
-                free(ob->buf);
-                ob->buf = NULL;
-                return err;
-        }
-        ob->owns_fd = true;
+        outbuf_set_fd(ob, fd, owns_fd);
         return 0;
+}
+
+int outbuf_open(struct outbuf *ob, const char *path, bool append)
+{
+        bool regular = false;
+        int fd, err;
+
+        if (output_is_stdout(path))
+                return outbuf_init(ob, STDOUT_FILENO, false);
+        fd = output_file_open(path, !append, &regular);
+        if (fd < 0) {
+                *ob = (struct outbuf){.fd = -1};
+                return fd;
+        }
+        err = outbuf_init(ob, fd, true);
+        if (err)
+                close(fd);
+        return err;
+}
+
+void outbuf_set_fd(struct outbuf *ob, int fd, bool owns_fd)
+{
+        struct stat st;
+
+        if (ob->owns_fd && ob->fd >= 0)
+                close(ob->fd);
+        ob->fd = fd;
+        ob->owns_fd = owns_fd;
+        ob->regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /*
@@ -47,8 +65,10 @@ static int wait_writable(int fd)
         return 0;
 }
 
-static int write_all(int fd, const char *data, size_t n)
+/* Writes n bytes; on failure *written says how many went out before it. */
+static int write_all(int fd, const char *data, size_t n, size_t *written)
 {
+        *written = 0;
         while (n > 0) {
                 ssize_t done = write(fd, data, n);
 
@@ -68,8 +88,25 @@ static int write_all(int fd, const char *data, size_t n)
                         return -EIO; /* no progress: do not spin */
                 data += done;
                 n -= (size_t)done;
+                *written += (size_t)done;
         }
         return 0;
+}
+
+/*
+ * The bytes of a failed write that did reach the file end in part of a
+ * record: cut them off again, so that every line in the file is whole.
+ * Shrinking needs no space, so this works on a full filesystem too. The
+ * file is locked against other writers (output_file_open()).
+ */
+static void undo_short_write(struct outbuf *ob, size_t written)
+{
+        struct stat st;
+
+        if (!written || !ob->regular || fstat(ob->fd, &st) < 0)
+                return;
+        if ((uint64_t)st.st_size >= written && ftruncate(ob->fd, st.st_size - (off_t)written) < 0)
+                ob->errors++; /* nothing more to do: the error is reported already */
 }
 
 static void keep_error(struct outbuf *ob, int err)
@@ -78,22 +115,106 @@ static void keep_error(struct outbuf *ob, int err)
                 ob->error = err;
 }
 
-void outbuf_drain(struct outbuf *ob)
+/*
+ * A write that failed after `written` bytes: the whole lines among them stay
+ * (every record ends with its one newline; the sinks escape any other), the
+ * bytes after the last newline are cut off again. Returns the records kept.
+ */
+static uint64_t keep_whole_lines(struct outbuf *ob, size_t written)
 {
-        keep_error(ob, write_all(ob->fd, ob->buf, ob->len));
+        size_t keep = written;
+        uint64_t lines = 0;
+
+        while (keep > 0 && ob->buf[keep - 1] != '\n')
+                keep--;
+        undo_short_write(ob, written - keep);
+        for (const char *p = ob->buf; (p = memchr(p, '\n', (size_t)(ob->buf + keep - p))); p++)
+                lines++;
+        ob->bytes += keep;
+        return lines > ob->text_lines ? lines - ob->text_lines : 0;
+}
+
+/* Writes buf[0, record_end) and moves the record being built to the front. */
+static void write_records(struct outbuf *ob)
+{
+        size_t n = ob->record_end, written = 0;
+        int err = n ? write_all(ob->fd, ob->buf, n, &written) : 0;
+
+        if (err) {
+                uint64_t kept = keep_whole_lines(ob, written);
+
+                ob->records += kept;
+                ob->errors++;
+                ob->dropped += ob->queued - kept;
+                keep_error(ob, err);
+        } else {
+                ob->records += ob->queued;
+                ob->bytes += n;
+        }
+        ob->queued = 0;
+        ob->text_lines = 0;
+        if (n && ob->len > n)
+                memmove(ob->buf, ob->buf + n, ob->len - n);
+        ob->len -= n;
+        ob->record_end = 0;
+}
+
+/*
+ * The record being built is larger than the whole buffer: write out what it
+ * has so far. After an error nothing more is written until it is reported:
+ * the record will be cancelled.
+ */
+static void stream_record(struct outbuf *ob)
+{
+        size_t written;
+        int err = ob->error ? ob->error : write_all(ob->fd, ob->buf, ob->len, &written);
+
+        if (err && !ob->error) {
+                undo_short_write(ob, ob->streamed + written);
+                ob->bytes -= ob->streamed;
+                ob->errors++;
+                keep_error(ob, err);
+        } else if (!err) {
+                ob->streamed += ob->len;
+                ob->bytes += ob->len;
+        }
         ob->len = 0;
+}
+
+char *outbuf_make_room(struct outbuf *ob, size_t n)
+{
+        write_records(ob);
+        if (OUTBUF_SIZE - ob->len < n)
+                stream_record(ob);
+        return ob->buf + ob->len;
 }
 
 void outbuf_write_slow(struct outbuf *ob, const void *data, size_t n)
 {
-        outbuf_drain(ob);
-        if (n < OUTBUF_SIZE) {
-                memcpy(ob->buf, data, n);
-                ob->len = n;
-                return;
+        const char *in = data;
+
+        outbuf_make_room(ob, n < OUTBUF_SIZE ? n : OUTBUF_SIZE);
+        while (n > 0) {
+                size_t room = OUTBUF_SIZE - ob->len, piece;
+
+                if (room == 0) {
+                        outbuf_make_room(ob, OUTBUF_SIZE);
+                        room = OUTBUF_SIZE - ob->len;
+                }
+                piece = n < room ? n : room;
+                memcpy(ob->buf + ob->len, in, piece);
+                ob->len += piece;
+                in += piece;
+                n -= piece;
         }
-        /* Larger than the whole buffer: copying it through would gain nothing. */
-        keep_error(ob, write_all(ob->fd, data, n));
+}
+
+void outbuf_discard(struct outbuf *ob)
+{
+        ob->dropped += ob->queued;
+        ob->queued = 0;
+        ob->text_lines = 0;
+        ob->len = ob->record_end = ob->streamed = 0;
 }
 
 int outbuf_take_error(struct outbuf *ob)
@@ -106,8 +227,8 @@ int outbuf_take_error(struct outbuf *ob)
 
 int outbuf_flush(struct outbuf *ob)
 {
-        if (ob->len > 0)
-                outbuf_drain(ob);
+        if (ob->record_end > 0)
+                write_records(ob);
         return outbuf_take_error(ob);
 }
 
@@ -118,9 +239,11 @@ int outbuf_close(struct outbuf *ob)
         if (!ob->buf)
                 return 0;
         err = outbuf_flush(ob);
-        if (ob->owns_fd && close(ob->fd) < 0 && !err)
+        if (ob->owns_fd && ob->fd >= 0 && close(ob->fd) < 0 && !err)
                 err = -errno;
         free(ob->buf);
-        *ob = (struct outbuf){.fd = -1};
+        ob->buf = NULL;
+        ob->fd = -1;
+        ob->owns_fd = false;
         return err;
 }

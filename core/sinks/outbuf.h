@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A large append-only output buffer in front of one file descriptor.
+ * A large output buffer in front of one file descriptor, that writes whole
+ * records only.
  *
- * Appending never fails and never allocates: when the buffer runs out of room
- * it is written out first. A write error drops the buffered bytes (so a dead
- * output cannot grow memory) and is kept until outbuf_take_error() reports it.
+ * A sink appends the pieces of one record, then ends it with
+ * outbuf_end_record(). When the buffer runs out of room it writes out the
+ * records ended so far and moves the one being built to the front, so a
+ * record is never cut at a buffer boundary. Only a record larger than the
+ * whole buffer is written out in pieces as it is built. A write error drops
+ * the records that were buffered and did not get out (counted in `dropped`,
+ * so a dead output cannot grow memory); on a regular file the bytes of a
+ * short write after its last whole line (and the pieces of a large record
+ * already out) are cut off again (ftruncate), so the file never ends in half
+ * a record. Every record ends with one newline, its only one. The error is kept until
+ * outbuf_take_error() reports it.
  */
 #ifndef PROBEKIT_SINKS_OUTBUF_H
 #define PROBEKIT_SINKS_OUTBUF_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* A test may build the sinks with a smaller buffer, down to OUTBUF_MAX_RESERVE. */
@@ -23,22 +33,70 @@
 struct outbuf {
         int fd;
         bool owns_fd;
-        int error; /* first -errno since the last outbuf_take_error() */
+        bool regular;        /* fd is a regular file: a short write can be cut off again */
+        size_t streamed;     /* bytes of the record being built already written out */
+        unsigned text_lines; /* lines in buf that are not records (a header) */
+        int error;           /* first -errno since the last outbuf_take_error() */
         size_t len;
-        char *buf; /* OUTBUF_SIZE bytes */
+        size_t record_end; /* end of the last whole record in buf */
+        char *buf;         /* OUTBUF_SIZE bytes */
+
+        /* counters */
+        uint64_t records; /* records written out */
+        uint64_t bytes;   /* bytes written out */
+        uint64_t errors;  /* failed writes */
+        uint64_t dropped; /* records ended here, then lost to a write error */
+        uint64_t queued;  /* records ended, in buf, not yet written */
 };
 
+/* A buffer in front of fd, which it closes when owns_fd. */
+int outbuf_init(struct outbuf *ob, int fd, bool owns_fd);
 /* path NULL, "" or "-": standard output; else the file, truncated unless append. */
 int outbuf_open(struct outbuf *ob, const char *path, bool append);
-/* Writes out what is buffered; 0 or the first -errno since the last report. */
+/* Closes the descriptor (if owned) and uses fd instead; what is buffered stays. */
+void outbuf_set_fd(struct outbuf *ob, int fd, bool owns_fd);
+/* Writes out the whole records buffered; 0 or the first -errno since the last report. */
 int outbuf_flush(struct outbuf *ob);
 /* Flushes, then frees the buffer and closes the file if outbuf_open() opened it. */
 int outbuf_close(struct outbuf *ob);
 /* Returns and clears the kept write error. */
 int outbuf_take_error(struct outbuf *ob);
 
-/* Slow paths of the inline functions below. */
-void outbuf_drain(struct outbuf *ob);
+/* Ends the record built since the last end. */
+static inline void outbuf_end_record(struct outbuf *ob)
+{
+        ob->record_end = ob->len;
+        ob->streamed = 0;
+        ob->queued++;
+}
+
+/* Ends one line of text that is not a record (a header): written, but not counted. */
+static inline void outbuf_end_text(struct outbuf *ob)
+{
+        ob->text_lines++;
+        ob->record_end = ob->len;
+        ob->streamed = 0;
+}
+
+/*
+ * Forgets the record being built, after a write error (not counted here:
+ * the caller reports it).
+ */
+static inline void outbuf_cancel_record(struct outbuf *ob)
+{
+        ob->len = ob->record_end;
+        ob->streamed = 0;
+}
+
+/* Drops every buffered record, counting them in `dropped`. */
+void outbuf_discard(struct outbuf *ob);
+
+/*
+ * Slow path: writes out the whole records so that n more bytes fit after the
+ * record being built; when that record alone is too large, writes out what
+ * it has so far too. Returns where the record continues.
+ */
+char *outbuf_make_room(struct outbuf *ob, size_t n);
 void outbuf_write_slow(struct outbuf *ob, const void *data, size_t n);
 
 /*
@@ -48,7 +106,7 @@ void outbuf_write_slow(struct outbuf *ob, const void *data, size_t n);
 static inline char *outbuf_reserve(struct outbuf *ob, size_t n)
 {
         if (OUTBUF_SIZE - ob->len < n)
-                outbuf_drain(ob);
+                return outbuf_make_room(ob, n);
         return ob->buf + ob->len;
 }
 
@@ -60,8 +118,8 @@ static inline void outbuf_commit(struct outbuf *ob, const char *end)
 /*
  * For a caller that writes through a pointer p into reserved, not yet
  * committed bytes: room for n <= OUTBUF_MAX_RESERVE more bytes at the
- * returned pointer, which is p while the buffer has them, else the start of
- * the buffer once what lies before p has been committed and written out.
+ * returned pointer, which is p while the buffer has them, else where the
+ * record continues once the whole records before it are written out.
  * Only a compare on the fast path: p stays in a register, ob->len untouched.
  */
 static inline char *outbuf_room(struct outbuf *ob, char *p, size_t n)
@@ -69,8 +127,7 @@ static inline char *outbuf_room(struct outbuf *ob, char *p, size_t n)
         if ((size_t)(ob->buf + OUTBUF_SIZE - p) >= n)
                 return p;
         outbuf_commit(ob, p);
-        outbuf_drain(ob);
-        return ob->buf;
+        return outbuf_make_room(ob, n);
 }
 
 static inline void outbuf_write(struct outbuf *ob, const void *data, size_t n)
@@ -89,7 +146,7 @@ static inline void outbuf_write(struct outbuf *ob, const void *data, size_t n)
 static inline void outbuf_putc(struct outbuf *ob, char c)
 {
         if (ob->len == OUTBUF_SIZE)
-                outbuf_drain(ob);
+                outbuf_make_room(ob, 1);
         ob->buf[ob->len++] = c;
 }
 

@@ -62,7 +62,7 @@ struct cell {
 };
 
 struct text_sink {
-        struct outbuf out; /* first: sink_output_*() see the state as this */
+        struct sink_output out; /* first: sink_output_*() see the state as this */
         struct local_clock clock;
 };
 _Static_assert(offsetof(struct text_sink, out) == 0, "sink_output needs the outbuf first");
@@ -253,7 +253,7 @@ static struct cell number_cell(char *buf, uint64_t value)
 
 static void put_record(struct text_sink *sink, const struct pk_record *rec)
 {
-        struct outbuf *ob = &sink->out;
+        struct outbuf *ob = &sink->out.ob;
         char time[LOCAL_CLOCK_LEN];
         char pid[FORMAT_NUMBER_MAX], auid[FORMAT_NUMBER_MAX], ses[FORMAT_NUMBER_MAX];
         const struct pk_event_header *hdr = rec->hdr;
@@ -298,17 +298,22 @@ static int text_open(const struct pk_host *host, struct pk_instance *inst, void 
                 return err;
         sink = *state;
         local_clock_init(&sink->clock);
-        if (!host->opt_is_set(inst, "header") || host->opt_bool(inst, "header"))
-                put_header(&sink->out);
+        if (!host->opt_is_set(inst, "header") || host->opt_bool(inst, "header")) {
+                put_header(&sink->out.ob);
+                outbuf_end_text(&sink->out.ob);
+        }
         return 0;
 }
 
 static int text_write(void *state, const struct pk_record *rec)
 {
         struct text_sink *sink = state;
+        int err = sink_output_begin_record(&sink->out);
 
+        if (err)
+                return err;
         put_record(sink, rec);
-        return outbuf_take_error(&sink->out);
+        return sink_output_end_record(&sink->out);
 }
 
 static const struct pk_option text_options[] = {
@@ -326,6 +331,8 @@ static const struct pk_sink_ops text_ops = {
     .write = text_write,
     .flush = sink_output_flush,
     .close = sink_output_close,
+    .reopen = sink_output_reopen,
+    .stats = sink_output_stats,
 };
 
 const struct pk_plugin pk_text_sink_plugin = {
@@ -336,4 +343,5 @@ const struct pk_plugin pk_text_sink_plugin = {
     .options = text_options,
     .n_options = PK_COUNT(text_options),
     .sink = &text_ops,
+    .validate = sink_output_validate,
 };

@@ -11,7 +11,7 @@
 
 static enum pk_log_level current_level = PK_LOG_INFO;
 static const char *libbpf_owner;
-static char libbpf_last_warning[1024];
+static char libbpf_reason[1024];
 
 void log_set_level(enum pk_log_level level)
 {
@@ -122,7 +122,13 @@ static int libbpf_printer(enum libbpf_print_level level, const char *fmt, va_lis
         if (level == LIBBPF_WARN) {
                 const char *said = strncmp(text, "libbpf: ", 8) ? text : text + 8;
 
-                snprintf(libbpf_last_warning, sizeof(libbpf_last_warning), "%s", said);
+                /*
+                 * The first warning of a failure is its cause ("prog 'x': BPF
+                 * program load failed: ..."); the ones after it only say the
+                 * failure went up ("failed to load object 'x'").
+                 */
+                if (!libbpf_reason[0])
+                        snprintf(libbpf_reason, sizeof(libbpf_reason), "%s", said);
                 /* libbpf's warnings explain failures the core reports with their
                  * reason anyway; show them in full with -v. */
                 ours = PK_LOG_DEBUG;
@@ -139,10 +145,10 @@ void log_install_libbpf_printer(void)
 void log_libbpf_set_owner(const char *who)
 {
         libbpf_owner = who;
-        libbpf_last_warning[0] = '\0';
+        libbpf_reason[0] = '\0';
 }
 
-const char *log_libbpf_last_warning(void)
+const char *log_libbpf_reason(void)
 {
-        return libbpf_last_warning;
+        return libbpf_reason;
 }

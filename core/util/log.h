@@ -22,8 +22,10 @@ void log_vmsg(enum pk_log_level level, const char *who, const char *fmt, va_list
 /*
  * libbpf's print callback is process-global: the core owns it. While an
  * instance's BPF object is being opened, loaded or attached, libbpf's
- * messages are logged under that instance's name, and the last warning is
- * kept so a failure can say what libbpf said.
+ * messages are logged under that instance's name, and the first warning
+ * since log_libbpf_set_owner() is kept (libbpf's own reason for a failure;
+ * the warnings after it repeat the failure on its way up) so a failure can
+ * say what libbpf said.
  */
 void log_install_libbpf_printer(void);
 
@@ -34,6 +36,6 @@ void log_install_libbpf_printer(void);
  */
 size_t log_escape(const char *in, char *out, size_t out_len);
 void log_libbpf_set_owner(const char *who);
-const char *log_libbpf_last_warning(void);
+const char *log_libbpf_reason(void);
 
 #endif

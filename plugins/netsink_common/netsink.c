@@ -105,6 +105,15 @@ void netsink_requeue(struct netsink *ns, const char *key, const char *body, size
         m->attempts = attempts + 1;
         m->next = ns->head;
         ns->head = m;
+        /*
+         * The server did not take it: give it (a leader election, the link)
+         * a moment, longer each time until an acknowledgement comes.
+         */
+        ns->hold_ns = ns->hold_ns ? ns->hold_ns * 2 : ns->backoff_min_ns;
+        if (ns->hold_ns > ns->backoff_max_ns)
+                ns->hold_ns = ns->backoff_max_ns;
+        ns->hold_until_ns = netsink_now_ns() + ns->hold_ns;
+        ns->errors++;
         if (!ns->tail)
                 ns->tail = m;
         ns->queue_records++;
@@ -119,6 +128,7 @@ void netsink_acked(struct netsink *ns, size_t bytes)
         ns->inflight--;
         ns->delivered++;
         ns->delivered_bytes += bytes;
+        ns->hold_ns = 0;
         pthread_cond_signal(&ns->wake);
         pthread_mutex_unlock(&ns->lock);
 }
@@ -159,6 +169,23 @@ void netsink_stats(struct netsink *ns, struct pk_sink_stats *stats)
         pthread_mutex_unlock(&ns->lock);
 }
 
+void netsink_sink_stats(void *state, struct pk_sink_stats *stats)
+{
+        netsink_stats(state, stats);
+}
+
+int netsink_sink_flush(void *state)
+{
+        (void)state;
+        return 0;
+}
+
+const char *netsink_opt_or_null(const struct pk_host *host, struct pk_instance *inst,
+                                const char *key)
+{
+        return host->opt_is_set(inst, key) ? host->opt_string(inst, key) : NULL;
+}
+
 /* Waits until `until` (monotonic ns) or a stop; the lock is held. */
 static void wait_until(struct netsink *ns, uint64_t until)
 {
@@ -183,21 +210,33 @@ static struct nmsg *next_message(struct netsink *ns)
         pthread_mutex_lock(&ns->lock);
         while (!ns->head && !ns->stopping)
                 pthread_cond_wait(&ns->wake, &ns->lock);
+        /* Stopping: acknowledgements still due may send records back here. */
+        while (!ns->head && ns->inflight > 0 && !out_of_time(ns)) {
+                struct timespec ts = {.tv_sec = (time_t)(ns->stop_deadline_ns / 1000000000ULL),
+                                      .tv_nsec = (long)(ns->stop_deadline_ns % 1000000000ULL)};
+
+                pthread_cond_timedwait(&ns->wake, &ns->lock, &ts);
+        }
         m = out_of_time(ns) ? NULL : ns->head;
         pthread_mutex_unlock(&ns->lock);
         return m;
 }
 
-/* Takes the head off the queue, counting it as `delivered`, in flight or dropped. */
-static void pop_head(struct netsink *ns, bool delivered, bool inflight)
+/*
+ * Takes m (sent, or given up) off the queue, counting it as delivered, in
+ * flight or dropped. m was the head when the sink thread took it, but an
+ * acknowledgement handler may have put records back in front of it since.
+ */
+static void pop_message(struct netsink *ns, struct nmsg *m, bool delivered, bool inflight)
 {
-        struct nmsg *m;
+        struct nmsg **link, *prev = NULL;
 
         pthread_mutex_lock(&ns->lock);
-        m = ns->head;
-        ns->head = m->next;
-        if (!ns->head)
-                ns->tail = NULL;
+        for (link = &ns->head; *link != m; link = &(*link)->next)
+                prev = *link;
+        *link = m->next;
+        if (ns->tail == m)
+                ns->tail = prev;
         ns->queue_records--;
         ns->queue_bytes -= m->len;
         if (inflight) {
@@ -271,10 +310,19 @@ static void link_up(struct netsink *ns, struct link_state *ls)
 static void send_one(struct netsink *ns, struct link_state *ls, struct nmsg *m)
 {
         char why[200] = "";
-        int rc = ns->transport->send(ns->ctx, m, why, sizeof(why));
+        int rc;
+
+        pthread_mutex_lock(&ns->lock);
+        if (ns->hold_until_ns > netsink_now_ns()) {
+                wait_until(ns, ns->hold_until_ns);
+                pthread_mutex_unlock(&ns->lock);
+                return; /* the head may have changed meanwhile */
+        }
+        pthread_mutex_unlock(&ns->lock);
+        rc = ns->transport->send(ns->ctx, m, why, sizeof(why));
 
         if (rc == 0) {
-                pop_head(ns, true, ns->transport->acked);
+                pop_message(ns, m, true, ns->transport->acked);
         } else if (rc == -EAGAIN) {
                 pthread_mutex_lock(&ns->lock);
                 wait_until(ns, netsink_now_ns() + 5 * NS_PER_MS);
@@ -283,7 +331,7 @@ static void send_one(struct netsink *ns, struct link_state *ls, struct nmsg *m)
                 netsink_count_error(ns);
                 ns->host->log(ns->inst, PK_LOG_WARN, "record %" PRIu64 " dropped: %s", m->seq,
                               why[0] ? why : "too large to send");
-                pop_head(ns, false, false);
+                pop_message(ns, m, false, false);
         } else {
                 link_down(ns, ls, "lost", why[0] ? why : strerror(-rc));
                 backoff(ns, ls);

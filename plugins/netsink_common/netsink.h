@@ -82,6 +82,8 @@ struct netsink {
         uint64_t queue_records, queue_bytes; /* in the queue proper */
         uint64_t inflight;                   /* sent, not acknowledged yet */
         uint64_t next_seq;
+        uint64_t hold_until_ns; /* after a record came back unacknowledged */
+        uint64_t hold_ns;       /* the last such wait; 0 after an acknowledgement */
         bool stopping;
         uint64_t stop_deadline_ns;
 
@@ -107,6 +109,17 @@ int netsink_start(struct netsink *ns);
 int netsink_push(struct netsink *ns, const char *key, const char *body, size_t len);
 /* stats() for the sink. */
 void netsink_stats(struct netsink *ns, struct pk_sink_stats *stats);
+/*
+ * pk_sink_ops.stats and .flush for a sink state that starts with its struct
+ * netsink (flush has nothing to do: the sink's thread sends as soon as a
+ * record is queued).
+ */
+void netsink_sink_stats(void *state, struct pk_sink_stats *stats);
+int netsink_sink_flush(void *state);
+
+/* The option's string, or NULL when it is unset. */
+const char *netsink_opt_or_null(const struct pk_host *host, struct pk_instance *inst,
+                                const char *key);
 /*
  * Stops the thread: it goes on sending for at most close_timeout, then
  * counts what is left as dropped, and logs the totals. Frees the queue.

@@ -23,7 +23,7 @@
 #include "syslog_transport.h"
 
 struct syslog_sink {
-        struct netsink ns; /* first: the netsink callbacks are handed the state */
+        struct netsink ns; /* first: netsink_sink_stats() is handed the state */
         struct syslog_transport transport;
         struct rfc5424_style style;
         struct severity_map severities;
@@ -140,12 +140,6 @@ static const struct pk_option syslog_options[] = {
     NETSINK_OPTIONS,
 };
 
-static const char *opt_or_null(const struct pk_host *host, struct pk_instance *inst,
-                               const char *key)
-{
-        return host->opt_is_set(inst, key) ? host->opt_string(inst, key) : NULL;
-}
-
 static int option_index(const struct pk_host *host, struct pk_instance *inst, const char *key,
                         const char *const *names)
 {
@@ -218,9 +212,9 @@ static void setup_transport(struct syslog_sink *s, const struct pk_host *host,
         if (port == 0)
                 port = t->kind == SYSLOG_TLS ? 6514 : 514;
         snprintf(t->port, sizeof(t->port), "%d", (int)port);
-        t->tls.ca = opt_or_null(host, inst, "tls_ca");
-        t->tls.cert = opt_or_null(host, inst, "tls_cert");
-        t->tls.key = opt_or_null(host, inst, "tls_key");
+        t->tls.ca = netsink_opt_or_null(host, inst, "tls_ca");
+        t->tls.cert = netsink_opt_or_null(host, inst, "tls_cert");
+        t->tls.key = netsink_opt_or_null(host, inst, "tls_key");
         t->tls.name =
             host->opt_is_set(inst, "tls_name") ? host->opt_string(inst, "tls_name") : t->host;
         t->tls.verify = host->opt_bool(inst, "tls_verify");
@@ -297,25 +291,12 @@ static int syslog_write(void *state, const struct pk_record *rec)
         return netsink_push(&s->ns, NULL, b->data, b->len);
 }
 
-static int syslog_flush(void *state)
-{
-        (void)state; /* the sink's thread sends as soon as a record is queued */
-        return 0;
-}
-
-static void syslog_stats(void *state, struct pk_sink_stats *stats)
-{
-        struct syslog_sink *s = state;
-
-        netsink_stats(&s->ns, stats);
-}
-
 static const struct pk_sink_ops syslog_ops = {
     .open = syslog_open,
     .write = syslog_write,
-    .flush = syslog_flush,
+    .flush = netsink_sink_flush,
     .close = syslog_close,
-    .stats = syslog_stats,
+    .stats = netsink_sink_stats,
 };
 
 static const struct pk_plugin syslog_plugin = {

@@ -9,14 +9,23 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include <probekit/bpf/probekit.bpf.h>
+#include <probekit/bpf/argv.bpf.h>
 
 #include "tp_exec.h"
+
+_Static_assert(TP_EXEC_ARGV_BUF == PK_ARGV_BUF_SIZE, "argv buffer as argv.bpf.h wants it");
+
+/* The host reads the events' fields from these structs' BTF (btf_struct). */
+PK_EVENT_STRUCT(exec_event);
+PK_EVENT_STRUCT(exit_event);
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* Options, written by the core before load (see tp_exec.c). */
 const volatile bool report_exits = true;
 const volatile bool failed_only = false;
+const volatile __u32 argv_max_bytes = PK_ARGV_MAX;
+const volatile __u32 argv_max_args = PK_ARGV_MAX; /* that many: no count cap */
 
 /* A #define in the kernel, so not in vmlinux.h; unchanged since 2.6. */
 #define SIGNAL_GROUP_EXIT 0x00000004
@@ -45,6 +54,7 @@ struct task_struct___tp_exec {
 
 struct linux_binprm___tp_exec {
         const char *filename;
+        int argc;
 } __attribute__((preserve_access_index));
 
 /* An exec sample is too big for the BPF stack: it is built here. */
@@ -70,12 +80,16 @@ int BPF_PROG(tp_exec_on_exec, struct task_struct___tp_exec *task, pid_t old_pid,
                 return 0;
         pk_fill_header(&event->hdr, TP_EXEC_EVENT_EXEC);
         event->ppid = BPF_CORE_READ(task, real_parent, tgid);
+        event->argc = BPF_CORE_READ(bprm, argc);
+        __builtin_memset(event->_reserved, 0, sizeof(event->_reserved));
         /* The name execve() was given, as the kernel opened it (not argv[0]). */
-        len = pk_read_kernel_str(event->filename, sizeof(event->filename),
-                                 BPF_CORE_READ(bprm, filename), &event->filename_truncated);
-        if (len > sizeof(event->filename))
+        pk_read_kernel_str(event->filename, sizeof(event->filename), BPF_CORE_READ(bprm, filename),
+                           &event->filename_truncated);
+        /* sched_process_exec runs in the new image: its argv is in place */
+        len = pk_read_argv(event->argv, argv_max_bytes, argv_max_args, &event->argv_truncated);
+        if (len > PK_ARGV_MAX)
                 return 0; /* cannot happen; tells the verifier the bound */
-        pk_output(event, offsetof(struct exec_event, filename) + len);
+        pk_output(event, offsetof(struct exec_event, argv) + len);
         return 0;
 }
 
@@ -120,7 +134,7 @@ int BPF_PROG(tp_exec_on_exit, struct task_struct___tp_exec *task)
         event->exit_code = (status >> 8) & 0xff;
         event->signal = status & 0x7f;
         event->core_dumped = (status & 0x80) != 0;
-        event->reserved[0] = event->reserved[1] = event->reserved[2] = 0;
+        event->_reserved[0] = event->_reserved[1] = event->_reserved[2] = 0;
         pk_submit(event);
         return 0;
 }

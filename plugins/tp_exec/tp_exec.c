@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* tp_exec, user side: the descriptor. Samples are decoded from the field tables. */
+/* tp_exec, user side: the descriptor. Samples are decoded from the BPF side's structs (BTF). */
 #include <stddef.h>
 
 #include <probekit/plugin.h>
@@ -22,69 +22,57 @@ static const struct pk_option tp_exec_options[] = {
         .help = "report only exits with a non-zero code or a signal",
         .bpf_global = "failed_only",
     },
+    {
+        .key = "argv_max_bytes",
+        .type = PK_OPT_INT,
+        .default_value = "4096",
+        .min = 0,
+        .max = 4096,
+        .help = "keep at most this many bytes of an exec's argv (NULs included); 0: no argv",
+        .bpf_global = "argv_max_bytes",
+    },
+    {
+        .key = "argv_max_args",
+        .type = PK_OPT_INT,
+        .default_value = "4096",
+        .min = 0,
+        .max = 4096,
+        .help = "keep at most this many strings of an exec's argv (4096: no count cap, bytes "
+                "only); 0: no argv",
+        .bpf_global = "argv_max_args",
+    },
 };
 
+/*
+ * Names, offsets, sizes and types come from the structs in tp_exec.h, read
+ * from the BTF of the BPF object (btf_struct below); these tables add what
+ * BTF cannot say, and their order is the order of the fields in the output.
+ */
 static const struct pk_field exec_fields[] = {
-    {
-        .name = "ppid",
-        .type = PK_FIELD_U32,
-        .offset = offsetof(struct exec_event, ppid),
-        .size = sizeof(__u32),
-        .help = "parent process id",
-    },
-    {
-        .name = "filename_truncated",
-        .type = PK_FIELD_BOOL,
-        .offset = offsetof(struct exec_event, filename_truncated),
-        .size = sizeof(__u8),
-        .help = "filename was longer than 4095 bytes and is cut",
-    },
-    {
-        .name = "filename",
-        .type = PK_FIELD_STR,
-        .offset = offsetof(struct exec_event, filename),
-        .size = 0, /* to the end of the sample */
-        .help = "path given to execve(), as the kernel opened it",
-    },
+    {.name = "ppid", .help = "parent process id"},
+    {.name = "filename", .help = "path given to execve(), as the kernel opened it"},
+    {.name = "filename_truncated",
+     .type = PK_FIELD_BOOL, /* a __u8 in the struct */
+     .help = "filename was longer than 255 bytes and is cut"},
+    {.name = "argc", .help = "number of arguments the program got"},
+    {.name = "argv",
+     .type = PK_FIELD_STR_ARRAY, /* NUL-separated strings, the sample's tail */
+     .help = "the arguments, argv[0] first, as the program got them"},
+    {.name = "argv_truncated",
+     .type = PK_FIELD_BOOL,
+     .help = "argv went on past argv_max_bytes or argv_max_args and is cut"},
 };
 
 static const struct pk_field exit_fields[] = {
-    {
-        .name = "ppid",
-        .type = PK_FIELD_U32,
-        .offset = offsetof(struct exit_event, ppid),
-        .size = sizeof(__u32),
-        .help = "parent process id",
-    },
-    {
-        .name = "exit_code",
-        .type = PK_FIELD_S32,
-        .offset = offsetof(struct exit_event, exit_code),
-        .size = sizeof(__s32),
-        .help = "status given to exit(), 0-255; 0 when killed by a signal",
-    },
-    {
-        .name = "signal",
-        .type = PK_FIELD_U32,
-        .offset = offsetof(struct exit_event, signal),
-        .size = sizeof(__u32),
-        .help = "signal that killed the process, 0 for none",
-    },
-    {
-        .name = "core_dumped",
-        .type = PK_FIELD_BOOL,
-        .offset = offsetof(struct exit_event, core_dumped),
-        .size = sizeof(__u8),
-        .help = "the signal dumped core",
-    },
-    {
-        .name = "duration_ns",
-        .type = PK_FIELD_U64,
-        .offset = offsetof(struct exit_event, duration_ns),
-        .size = sizeof(__u64),
-        .flags = PK_FIELD_DURATION,
-        .help = "process lifetime, from fork to exit",
-    },
+    {.name = "ppid", .help = "parent process id"},
+    {.name = "exit_code", .help = "status given to exit(), 0-255; 0 when killed by a signal"},
+    {.name = "signal",
+     .flags = PK_FIELD_SIGNAL,
+     .help = "signal that killed the process, 0 for none"},
+    {.name = "core_dumped", .type = PK_FIELD_BOOL, .help = "the signal dumped core"},
+    {.name = "duration_ns",
+     .flags = PK_FIELD_DURATION,
+     .help = "process lifetime, from fork to exit"},
 };
 
 /* Order follows enum tp_exec_event_type. */
@@ -94,16 +82,16 @@ static const struct pk_event_type tp_exec_events[] = {
         .help = "a process image replaced by a successful execve()",
         .fields = exec_fields,
         .n_fields = PK_COUNT(exec_fields),
-        .min_size = offsetof(struct exec_event, filename) + 1,
+        .min_size = offsetof(struct exec_event, argv),
         .max_size = sizeof(struct exec_event),
+        .btf_struct = "exec_event",
     },
     {
         .name = "exit",
         .help = "a process ended (its last thread exited)",
         .fields = exit_fields,
         .n_fields = PK_COUNT(exit_fields),
-        .min_size = sizeof(struct exit_event),
-        .max_size = sizeof(struct exit_event),
+        .btf_struct = "exit_event",
     },
 };
 

@@ -11,7 +11,8 @@
 #   PROBEKIT_INCLUDE_DIR        the SDK headers (probekit/plugin.h, probekit/bpf/...)
 #   PROBEKIT_VMLINUX_H          a pinned vmlinux.h; empty: generate from /sys/kernel/btf/vmlinux
 #   PROBEKIT_PLUGIN_OUTPUT_DIR  where built plugins go (default: build tree)
-#   PROBEKIT_PLUGIN_INSTALL_DIR where plugins are installed
+#   PROBEKIT_PLUGIN_INSTALL_DIR where plugins are installed (relative: under the
+#                               install prefix); empty: PROBEKIT_PLUGIN_INSTALL_RELDIR
 include_guard(GLOBAL)
 
 find_program(PROBEKIT_CLANG NAMES clang clang-14 REQUIRED)
@@ -149,7 +150,13 @@ function(probekit_add_plugin)
   if(PROBEKIT_PLUGIN_OUTPUT_DIR)
     set_target_properties(${P_NAME} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${PROBEKIT_PLUGIN_OUTPUT_DIR}")
   endif()
-  if(NOT P_NO_INSTALL AND PROBEKIT_PLUGIN_INSTALL_DIR)
-    install(TARGETS ${P_NAME} LIBRARY DESTINATION "${PROBEKIT_PLUGIN_INSTALL_DIR}")
+  # A relative destination follows the install prefix, `--prefix` included.
+  if(PROBEKIT_PLUGIN_INSTALL_DIR)
+    set(destination "${PROBEKIT_PLUGIN_INSTALL_DIR}")
+  else()
+    set(destination "${PROBEKIT_PLUGIN_INSTALL_RELDIR}")
+  endif()
+  if(NOT P_NO_INSTALL AND destination)
+    install(TARGETS ${P_NAME} LIBRARY DESTINATION "${destination}")
   endif()
 endfunction()

@@ -12,11 +12,26 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+/* probekit reads the fork event's fields from this struct's BTF (myprobe.c). */
+PK_EVENT_STRUCT(myprobe_fork_event);
+
+/*
+ * The task fields read, as a CO-RE "flavor" of the kernel's task_struct:
+ * libbpf relocates each field by name (the ___myprobe suffix is ignored).
+ * Naming vmlinux.h's struct task_struct in the arguments instead would put
+ * its whole type graph (about 600 KB of BTF) into this object.
+ */
+struct task_struct___myprobe {
+        int pid;
+        int tgid;
+} __attribute__((preserve_access_index));
+
 /* Set by probekit from the `threads` option (its `bpf_global`) before load. */
 const volatile bool report_threads = false;
 
 SEC("tp_btf/sched_process_fork")
-int BPF_PROG(myprobe_fork, struct task_struct *parent, struct task_struct *child)
+int BPF_PROG(myprobe_fork, struct task_struct___myprobe *parent,
+             struct task_struct___myprobe *child)
 {
         struct myprobe_fork_event *event;
 
@@ -33,7 +48,7 @@ int BPF_PROG(myprobe_fork, struct task_struct *parent, struct task_struct *child
         event->parent_pid = parent->tgid;
         event->child_pid = child->tgid;
         event->child_tid = child->pid;
-        event->reserved = 0;
+        event->_reserved = 0;
         pk_submit(event);
         return 0;
 }

@@ -2,11 +2,9 @@
 /*
  * User side of myprobe: the descriptor probekit loads. Everything is
  * declared: the option is written into the BPF object by probekit
- * (`bpf_global`), the event is decoded from its field declarations, and the
+ * (`bpf_global`), the event is decoded from its struct's BTF, and the
  * programs attach by their SEC() names, so no callback is needed.
  */
-#include <stddef.h>
-
 #include <probekit/plugin.h>
 
 #include "myprobe.h"
@@ -22,17 +20,15 @@ static const struct pk_option myprobe_options[] = {
     },
 };
 
-#define FORK_U32_FIELD(member, help_text)                                                          \
-        {                                                                                          \
-                .name = #member, .type = PK_FIELD_U32,                                             \
-                .offset = offsetof(struct myprobe_fork_event, member),                             \
-                .size = sizeof(((struct myprobe_fork_event *)0)->member), .help = (help_text),     \
-        }
-
+/*
+ * The fields of a fork event are the members of struct myprobe_fork_event
+ * (btf_struct below): probekit reads them from the BTF of the BPF object.
+ * This table only adds what BTF cannot say, keyed by member name.
+ */
 static const struct pk_field myprobe_fork_fields[] = {
-    FORK_U32_FIELD(parent_pid, "pid of the process that forked"),
-    FORK_U32_FIELD(child_pid, "pid of the new process"),
-    FORK_U32_FIELD(child_tid, "thread id of the new task"),
+    {.name = "parent_pid", .help = "pid of the process that forked"},
+    {.name = "child_pid", .help = "pid of the new process"},
+    {.name = "child_tid", .help = "thread id of the new task"},
 };
 
 static const struct pk_event_type myprobe_events[] = {
@@ -42,7 +38,7 @@ static const struct pk_event_type myprobe_events[] = {
             .help = "a process forked",
             .fields = myprobe_fork_fields,
             .n_fields = PK_COUNT(myprobe_fork_fields),
-            .min_size = sizeof(struct myprobe_fork_event),
+            .btf_struct = "myprobe_fork_event", /* min_size 0: the struct's size */
         },
 };
 

@@ -49,11 +49,13 @@ def main():
     names = commands(args.probekit)
     check(len(names) >= 5, f"`probekit --help` lists its commands (got {names})")
     for name in names:
-        check(name in headings, f"probekit(1) has a section for `{name}`")
+        check(name in headings, f"probekit(1) has a section for `{name}` "
+              f"(add `## {name}` to man/probekit.1.md)")
         helptext = subprocess.run([args.probekit, name, "--help"], capture_output=True,
                                   text=True).stdout
         for flag in sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", helptext))):
-            check(flag in page1, f"probekit(1) names `{name} {flag}`")
+            check(flag in page1, f"probekit(1) names `{name} {flag}` "
+                  f"(add it to the `## {name}` section of man/probekit.1.md)")
     for flag in ("--help", "--version"):
         check(flag in page1, f"probekit(1) names `{flag}`")
     for part in ("EXIT STATUS", "SIGNALS", "FILES"):

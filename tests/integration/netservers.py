@@ -17,11 +17,19 @@ from pktest import wait_for as wait_until
 RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
 NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
 
-# One line per message: the fields rsyslog parsed out of the RFC 5424 message,
-# tab-separated, then MSG (the event's JSON by default).
-RSYSLOG_TEMPLATE = ('template(name="probekit_fields" type="string" '
-                    'string="%pri%\\t%timereported:::date-rfc3339%\\t%hostname%\\t%app-name%'
-                    '\\t%procid%\\t%msgid%\\t%structured-data%\\t%msg%\\n")')
+FLEET_MD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                        "fleet.md")
+
+
+def fleet_snippet(name):
+    """The rsyslog config between `<!-- fleet-snippet: NAME -->` and
+    `<!-- fleet-snippet: end -->` in docs/fleet.md (the fence stripped)."""
+    with open(FLEET_MD) as f:
+        text = f.read()
+    start = text.index(f"<!-- fleet-snippet: {name} -->")
+    end = text.index("<!-- fleet-snippet: end -->", start)
+    lines = text[start:end].splitlines()[1:]
+    return "\n".join(line for line in lines if not line.startswith("```")) + "\n"
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -79,78 +87,27 @@ def make_tls_files(folder, name="localhost"):
     return paths
 
 
-class Rsyslog:
-    """rsyslogd -n with imtcp, imudp, imuxsock (a socket of its own) and,
-    with tls files, a second imtcp listener speaking TLS through gtls; every
-    message is written to `out` with RSYSLOG_TEMPLATE."""
+class ServerProcess:
+    """One server process started by a test: start it with command(), wait
+    until `ready()`, and stop only that process."""
 
-    def __init__(self, folder, tls=None, name="rsyslog"):
-        self.dir = os.path.join(folder, name)
-        os.makedirs(self.dir, exist_ok=True)
-        self.out = os.path.join(self.dir, "messages.log")
-        self.sock = os.path.join(self.dir, "log.sock")
-        self.pidfile = os.path.join(self.dir, "rsyslogd.pid")
-        self.conf = os.path.join(self.dir, "rsyslog.conf")
-        self.tcp_port = free_port()
-        self.udp_port = free_port(socket.SOCK_DGRAM)
-        self.tls = tls
-        self.tls_port = free_port() if tls else None
-        self.proc = None
-        self.log = os.path.join(self.dir, "rsyslogd.stderr")
-        self.write_config()
+    log = None
+    proc = None
 
-    def config_text(self):
-        lines = [
-            f'global(workDirectory="{self.dir}" maxMessageSize="64k"',
-        ]
-        if self.tls:
-            lines[0] += (f' defaultNetstreamDriver="gtls"'
-                         f' defaultNetstreamDriverCAFile="{self.tls["ca"]}"'
-                         f' defaultNetstreamDriverCertFile="{self.tls["server"]}"'
-                         f' defaultNetstreamDriverKeyFile="{self.tls["server-key"]}"')
-        lines[0] += ")"
-        lines += [
-            'module(load="imuxsock" sysSock.use="off")',
-            f'input(type="imuxsock" socket="{self.sock}" useSpecialParser="off" '
-            'parseHostname="on" ignoreTimestamp="off" rateLimit.interval="0")',
-            'module(load="imudp")',
-            f'input(type="imudp" address="127.0.0.1" port="{self.udp_port}")',
-        ]
-        if self.tls:
-            # Two imtcp instances: one plain, one TLS (rsyslog 8.2302 sets the
-            # stream driver per module load, so the TLS listener gets its own).
-            lines += [
-                'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" '
-                'streamDriver.authMode="x509/certvalid")',
-                f'input(type="imtcp" address="127.0.0.1" port="{self.tls_port}")',
-            ]
-        else:
-            lines += [
-                'module(load="imtcp")',
-                f'input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}")',
-            ]
-        lines += [
-            RSYSLOG_TEMPLATE,
-            f'action(type="omfile" file="{self.out}" template="probekit_fields")',
-        ]
-        return "\n".join(lines) + "\n"
+    def command(self):
+        raise NotImplementedError
 
-    def write_config(self):
-        with open(self.conf, "w") as f:
-            f.write(self.config_text())
+    def ready(self):
+        raise NotImplementedError
 
-    def start(self):
-        if os.path.exists(self.pidfile):
-            os.unlink(self.pidfile)
+    def start(self, wait=True):
         self._log = open(self.log, "a")
-        self.proc = subprocess.Popen([RSYSLOGD, "-n", "-f", self.conf, "-i", self.pidfile],
-                                     stdout=self._log, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
-        port = self.tls_port if self.tls else self.tcp_port
-        ok = wait_until(lambda: self.proc.poll() is not None
-                        or (port_open(port) and os.path.exists(self.sock)), 10)
-        if not ok or self.proc.poll() is not None:
-            raise RuntimeError("rsyslogd did not start:\n" + self.read_log())
+        if wait:
+            ok = wait_until(lambda: self.proc.poll() is not None or self.ready(), 10)
+            if not ok or self.proc.poll() is not None:
+                raise RuntimeError(f"{self.command()[0]} did not start:\n" + self.read_log())
         return self
 
     def read_log(self):
@@ -160,10 +117,11 @@ class Rsyslog:
     def kill(self, sig=signal.SIGKILL):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
-            self.proc.wait(10)
+            self.proc.wait(15)
         self.proc = None
-        if os.path.exists(self.sock):
-            os.unlink(self.sock)  # rsyslogd killed by SIGKILL leaves it
+        if getattr(self, "_log", None):
+            self._log.close()
+            self._log = None
 
     def stop(self):
         self.kill(signal.SIGTERM)
@@ -175,6 +133,74 @@ class Rsyslog:
         self.stop()
         return False
 
+
+class Rsyslog(ServerProcess):
+    """rsyslogd -n with imtcp, imudp, imuxsock (a socket of its own) and,
+    with tls files, a second imtcp listener speaking TLS through gtls; every
+    message is written to `out` by the snippet of docs/fleet.md it runs."""
+
+    def __init__(self, folder, tls=None, name="rsyslog", snippet=None, forward_port=None):
+        self.dir = os.path.join(folder, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.out = os.path.join(self.dir, "messages.log")
+        self.sock = os.path.join(self.dir, "log.sock")
+        self.pidfile = os.path.join(self.dir, "rsyslogd.pid")
+        self.conf = os.path.join(self.dir, "rsyslog.conf")
+        self.tcp_port = free_port()
+        self.udp_port = free_port(socket.SOCK_DGRAM)
+        self.tls = tls
+        self.tls_port = free_port() if tls else None
+        self.snippet = snippet or ("receive-tls" if tls else "receive")
+        self.forward_port = forward_port
+        self.proc = None
+        self.log = os.path.join(self.dir, "rsyslogd.stderr")
+        self.write_config()
+
+    def config_text(self):
+        """docs/fleet.md's snippet on the test's ports and paths, plus a
+        unix socket of its own (the system's /dev/log is never touched)."""
+        snippet = fleet_snippet(self.snippet)
+        for name, path in (self.tls or {}).items():
+            snippet = snippet.replace(f"/etc/rsyslog/tls/{name}.pem", path)
+        snippet = (snippet.replace("/var/log/probekit/events.log", self.out)
+                   .replace("/var/log/probekit/", self.dir + "/")
+                   .replace('target="central.example.net" port="514"',
+                            f'target="127.0.0.1" port="{self.forward_port}"')
+                   .replace('server="es.example.net" serverport="9200"',
+                            f'server="127.0.0.1" serverport="{self.forward_port}"')
+                   .replace('input(type="imtcp" port="514"',
+                            f'input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}"')
+                   .replace('input(type="imtcp" port="6514"',
+                            f'input(type="imtcp" address="127.0.0.1" port="{self.tls_port}"')
+                   .replace('input(type="imudp" port="514"',
+                            f'input(type="imudp" address="127.0.0.1" port="{self.udp_port}"'))
+        return (f'global(workDirectory="{self.dir}" maxMessageSize="64k")\n'
+                'module(load="imuxsock" sysSock.use="off")\n'
+                f'input(type="imuxsock" socket="{self.sock}" useSpecialParser="off" '
+                'parseHostname="on" ignoreTimestamp="off" rateLimit.interval="0" '
+                'ruleset="probekit")\n' + snippet)
+
+    def write_config(self):
+        with open(self.conf, "w") as f:
+            f.write(self.config_text())
+
+    def command(self):
+        if os.path.exists(self.pidfile):
+            os.unlink(self.pidfile)
+        return [RSYSLOGD, "-n", "-f", self.conf, "-i", self.pidfile]
+
+    def ready(self):
+        return port_open(self.tls_port if self.tls else self.tcp_port) and os.path.exists(self.sock)
+
+    def check_config(self):
+        """`rsyslogd -N1`: the config is valid (modules load, parameters known)."""
+        return subprocess.run([RSYSLOGD, "-N1", "-f", self.conf], capture_output=True, text=True)
+
+    def kill(self, sig=signal.SIGKILL):
+        super().kill(sig)
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)  # rsyslogd killed by SIGKILL leaves it
+
     def lines(self):
         if not os.path.exists(self.out):
             return []
@@ -183,7 +209,117 @@ class Rsyslog:
 
 
 def parse_rsyslog_line(line):
-    """The fields of one RSYSLOG_TEMPLATE line, as a dict."""
+    """The fields of one line of the fleet snippets' probekit_fields template."""
     parts = line.split("\t", 7)
     keys = ("pri", "timestamp", "hostname", "app", "procid", "msgid", "sd", "msg")
     return dict(zip(keys, parts)) if len(parts) == 8 else None
+
+
+class NatsServer(ServerProcess):
+    """nats-server with JetStream: alone (`nats-server -js -a 127.0.0.1 -p PORT
+    -m MPORT -sd DIR`) or, with `cluster` ports of the other nodes, a member
+    of a JetStream cluster made from a config file."""
+
+    def __init__(self, folder, name="nats", cluster_ports=None, cluster_port=None):
+        self.name = name
+        self.dir = os.path.join(folder, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.store = os.path.join(self.dir, "jetstream")
+        self.port = free_port()
+        self.mport = free_port()
+        self.cluster_port = cluster_port
+        self.cluster_ports = cluster_ports
+        self.log = os.path.join(self.dir, "nats-server.log")
+        self.conf = os.path.join(self.dir, "nats-server.conf")
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"nats://127.0.0.1:{self.port}"
+
+    def config_text(self):
+        routes = ",\n    ".join(f"nats-route://127.0.0.1:{p}" for p in self.cluster_ports)
+        return (f'server_name: "{self.name}"\n'
+                f'listen: "127.0.0.1:{self.port}"\n'
+                f'http: "127.0.0.1:{self.mport}"\n'
+                f'jetstream {{\n  store_dir: "{self.store}"\n}}\n'
+                f'cluster {{\n  name: "probekit"\n  listen: "127.0.0.1:{self.cluster_port}"\n'
+                f'  routes: [\n    {routes}\n  ]\n}}\n')
+
+    def command(self):
+        if self.cluster_ports is None:
+            return [NATS_SERVER, "-js", "-a", "127.0.0.1", "-p", str(self.port),
+                    "-m", str(self.mport), "-sd", self.store]
+        with open(self.conf, "w") as f:
+            f.write(self.config_text())
+        return [NATS_SERVER, "-c", self.conf]
+
+    def ready(self):
+        return port_open(self.port)
+
+    def jsz(self):
+        """The monitoring endpoint's /jsz?streams=true, as a dict."""
+        import json
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.mport}/jsz?streams=true",
+                                    timeout=2) as r:
+            return json.load(r)
+
+    def stream(self, name):
+        """The stream's detail from /jsz (state, cluster), or None."""
+        try:
+            data = self.jsz()
+        except OSError:
+            return None
+        for account in data.get("account_details") or []:
+            for stream in account.get("stream_detail") or []:
+                if stream.get("name") == name:
+                    return stream
+        return None
+
+    def stream_messages(self, name):
+        stream = self.stream(name)
+        return stream["state"]["messages"] if stream else None
+
+
+def nats_cluster(folder, size=3):
+    """`size` NatsServer members of one JetStream cluster, not started."""
+    ports = [free_port() for _ in range(size)]
+    return [NatsServer(folder, name=f"nats-{i}", cluster_port=ports[i], cluster_ports=ports)
+            for i in range(size)]
+
+
+def stream_get(port, stream, seq, timeout=5.0):
+    """Message `seq` of a stream through the JetStream API
+    ($JS.API.STREAM.MSG.GET), spoken over the NATS text protocol: (subject,
+    headers text, data bytes)."""
+    import base64
+    import json
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        f = s.makefile("rb")
+        f.readline()  # INFO
+        payload = json.dumps({"seq": seq}).encode()
+        s.sendall(b'CONNECT {"verbose":false,"headers":true,"no_responders":true}\r\n'
+                  b"SUB _INBOX.get 1\r\n" +
+                  f"PUB $JS.API.STREAM.MSG.GET.{stream} _INBOX.get {len(payload)}\r\n".encode() +
+                  payload + b"\r\n")
+        while True:
+            line = f.readline()
+            if not line:
+                raise RuntimeError("connection closed")
+            if line.startswith(b"PING"):
+                s.sendall(b"PONG\r\n")
+                continue
+            if line.startswith(b"HMSG"):
+                parts = line.split()
+                body = f.read(int(parts[-1]) + 2)[int(parts[-2]):-2]
+                break
+            if line.startswith(b"MSG"):
+                body = f.read(int(line.split()[-1]) + 2)[:-2]
+                break
+    reply = json.loads(body)
+    if "message" not in reply:
+        raise RuntimeError(f"stream get {seq}: {reply}")
+    m = reply["message"]
+    hdrs = base64.b64decode(m.get("hdrs", "")).decode() if m.get("hdrs") else ""
+    return m["subject"], hdrs, base64.b64decode(m.get("data", ""))

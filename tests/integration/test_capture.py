@@ -11,6 +11,7 @@ reported), and on files with flipped header bytes (refused or skipped with
 the reason, never a crash).
 """
 import os
+import pty
 import random
 import select
 import shutil
@@ -18,7 +19,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
+import capture_spec_reader
 from pktest import PROBEKIT, Probekit, check, check_eq, done, run_cli
 
 HEADER = 64
@@ -54,8 +57,32 @@ def replay(path, *args, probekit=PROBEKIT, user=None):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
 
 
+def start_bash(prompt):
+    """An interactive bash on a pseudo-terminal (what uprobe_bash traces);
+    returns (pid, fd). It is started before probekit, waiting at its prompt."""
+    env = dict(os.environ, PS1=prompt, TERM="dumb", HISTFILE="/dev/null")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve("/bin/bash", ["/bin/bash", "--norc", "--noprofile", "-i"], env)
+    return pid, fd
+
+
+def read_until(fd, text, timeout=10.0):
+    seen, deadline = b"", time.monotonic() + timeout
+    while text.encode() not in seen and time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    return text.encode() in seen
+
+
 def make_capture(tmp):
     direct = os.path.join(tmp, "direct.json")
+    prompt = f"pk{os.getpid()}-prompt$ "
+    bash_pid, bash_fd = start_bash(prompt)
+    check(read_until(bash_fd, prompt), "bash shows its prompt")
     # a child that waits for the go, makes its calls and execs a few programs
     child = subprocess.Popen(
         [sys.executable, "-c",
@@ -70,6 +97,11 @@ def make_capture(tmp):
         check_eq(child.stdout.readline().strip(), "done", "the child made its calls")
         child.stdin.close()
         child.wait(10)
+        os.write(bash_fd, b"echo capture-test-line\n")
+        check(read_until(bash_fd, prompt), "bash ran a line")
+    os.write(bash_fd, b"exit\n")
+    os.close(bash_fd)
+    os.waitpid(bash_pid, 0)
     check_eq(pk.returncode, 0, "the run exits 0")
     with open(direct) as f:
         direct_lines = f.read().splitlines()
@@ -87,7 +119,7 @@ def test_round_trip(cap, direct):
     first_diff = next((i for i, (a, b) in enumerate(zip(lines, direct)) if a != b), None)
     check(lines == direct, "replayed JSON equals the JSON written directly in the same run",
           f"{len(lines)} vs {len(direct)} lines, first difference at line {first_diff}")
-    for probe in ("raw_events", "raw_counts", "tp_exec"):
+    for probe in ("raw_events", "raw_counts", "tp_exec", "uprobe_bash"):
         check(any(f'"probe":"{probe}"' in line for line in lines), f"{probe} has records")
     stats = run_cli("replay", "--stats", cap)
     check_eq(stats.returncode, 0, "--stats exits 0")
@@ -99,6 +131,28 @@ def test_round_trip(cap, direct):
                               for line in only.stdout.splitlines()),
           "--probes and --event select", only.stdout[:300])
     return lines
+
+
+def test_spec_reader(cap, lines):
+    """A reader written from docs/capture-format.md alone reads the same events."""
+    import json
+    items = list(capture_spec_reader.read(cap))
+    check(items[-1][0] == "end" and items[-1][1] is not None, "the spec reader finds the trailer")
+    mine = [r for kind, r in items if kind == "record" and not r["custom_decode"]]
+    theirs = [json.loads(line) for line in lines]
+    declared = {r["probe"] for r in mine}  # probes without a custom decode()
+    theirs = [r for r in theirs if r["probe"] in declared]
+    check(len(mine) > 0 and len(mine) == len(theirs),
+          "the spec reader gets every declared-fields sample",
+          f"{len(mine)} vs {len(theirs)}: {sorted(set(r['probe'] for r in mine))}")
+    same = True
+    for a, b in zip(mine, theirs):
+        for key in ("ts", "probe", "event", "pid", "tid", "comm"):
+            same &= a[key] == b[key]
+        for name, value in a["fields"].items():
+            if value is not None and type(b.get(name)) is type(value):
+                same &= value == b[name]
+    check(same, "the spec reader's records match probekit replay's")
 
 
 def test_without_plugins(tmp, cap, lines):
@@ -245,6 +299,7 @@ def main():
     try:
         cap, direct = make_capture(tmp)
         lines = test_round_trip(cap, direct)
+        test_spec_reader(cap, lines)
         test_without_plugins(tmp, cap, lines)
         test_as_nobody(tmp, cap, lines)
         test_truncation(tmp, cap, lines)

@@ -47,10 +47,13 @@ def sums_by_probe(prom):
 
 
 port = free_port()
+folder = tempfile.mkdtemp(prefix="pktest-metrics-")
+capture_path = os.path.join(folder, "events.pkcap")
+# a sink with stats(): the capture sink counts what it wrote
 config = (f"[probekit]\nstats_interval = 1\nmetrics = 127.0.0.1:{port}\n\n"
+          f"[capture]\noutput = {capture_path}\n\n"
           + "".join(f"[{p}]\n" for p in PROBES))
 stop = threading.Event()
-folder = tempfile.mkdtemp(prefix="pktest-metrics-")
 worker = threading.Thread(target=workload, args=(stop, folder))
 
 with Probekit(config, fmt="none") as pk:
@@ -111,6 +114,12 @@ with Probekit(config, fmt="none") as pk:
         fill = samples(m, "probekit_ring_fill_ratio", probe=p)
         check(len(fill) == 1 and 0 <= fill[0][1] <= 1, f"{p}: a ring fill ratio in [0, 1]",
               str(fill))
+    records = samples(m, "probekit_sink_records_total", sink="capture")
+    written = samples(m, "probekit_sink_bytes_total", sink="capture")
+    check(records and records[0][1] > 0 and written and written[0][1] > 0,
+          "the capture sink's records and bytes", f"{records} {written}")
+    check_eq([v for _, v in samples(m, "probekit_sink_errors_total", sink="capture")], [0.0],
+             "the capture sink has no errors")
     exec_events = samples(m, "probekit_events_total", probe="tp_exec", event="exec")
     check(exec_events and exec_events[0][1] > 0, "events are counted by event type",
           str(exec_events))
@@ -167,5 +176,6 @@ with socket.socket() as taken:
     check(f"cannot serve on {addr}" in out.stderr and "ready:" not in out.stderr,
           "and says so before ready", out.stderr)
 os.remove(bad)
+os.remove(capture_path)
 os.rmdir(folder)
 done()

@@ -10,49 +10,21 @@ rsyslog wrote is what was delivered.
 import json
 import os
 import re
-import shutil
 import socket
-import subprocess
 import tempfile
 import time
 
 from netservers import Rsyslog, make_tls_files, parse_rsyslog_line, wait_until
 from pktest import Probekit, check, check_eq, done
+from sinktest import NAME, Totals, make_program, run_execs, wait_events
+from sinktest import config as sinktest_config
 
 N = 20
-NAME = f"pksl{os.getpid() % 100000}"  # comm of the test's own program
 HOSTNAME = socket.gethostname()
-SUMMARY = re.compile(r"(\d+) records accepted, (\d+) delivered \((\d+) bytes\), (\d+) dropped, "
-                     r"(\d+) errors")
-
-
-def make_program(folder):
-    path = os.path.join(folder, NAME)
-    shutil.copy("/bin/true", path)
-    return path
-
-
-def run_execs(program, n, pause=0.0):
-    for _ in range(n):
-        subprocess.run([program], check=True)
-        if pause:
-            time.sleep(pause)
 
 
 def config(sink_options):
-    return (f"[tp_exec]\ncomm = {NAME}\nexits = false\n"
-            f"[to_syslog]\nplugin = syslog\n{sink_options}")
-
-
-def wait_events(pk, n):
-    """Until the probe counts n events (probekit list)."""
-    wait_until(lambda: (pk.probe("tp_exec") or {}).get("events", 0) >= n, 10)
-
-
-def summary(pk):
-    """(accepted, delivered, bytes, dropped, errors) from the sink's last log line."""
-    found = SUMMARY.findall(pk.stderr)
-    return tuple(int(x) for x in found[-1]) if found else None
+    return sinktest_config("syslog", sink_options)
 
 
 def expected_rfc3339(ts_ns):
@@ -106,7 +78,8 @@ def deliver_and_compare(program, server, sink_options, what, pri=14):
             continue
         check_eq(fields["event"], event, f"{what}: MSG is the event's JSON")
         check_message(fields, event, pri, what)
-    check_eq(summary(pk)[:2] if summary(pk) else None, (N, N),
+    totals = Totals(pk.stderr)
+    check_eq((totals.accepted, totals.delivered), (N, N),
              f"{what}: the sink counts {N} accepted, {N} delivered")
     check_eq(pk.returncode, 0, f"{what}: probekit exits 0")
     return got
@@ -164,7 +137,8 @@ def test_tls(program, folder):
                              "close_timeout_ms = 200\n")) as pk:
             run_execs(program, 3)
             wait_events(pk, 3)
-        check_eq(summary(pk)[:2] + summary(pk)[3:4] if summary(pk) else None, (3, 0, 3),
+        totals = Totals(pk.stderr)
+        check_eq((totals.accepted, totals.delivered, totals.dropped), (3, 0, 3),
                  "tls, unknown CA: 3 accepted, 0 delivered, 3 dropped")
         check("TLS handshake" in pk.stderr, "tls, unknown CA: the handshake failure is logged",
               pk.stderr)
@@ -190,14 +164,15 @@ def test_restart(program, folder):
             wait_until(lambda: len(server.lines()) >= 100, 5)
     finally:
         server.stop()
-    counts = summary(pk)
+    totals = Totals(pk.stderr)
     emitted = len(pk.select(event="exec"))
     check_eq(emitted, 100, "the json sink saw 100 exec events")
-    if check(counts is not None, "the sink logs its totals", pk.stderr):
-        accepted, delivered, _, dropped, errors = counts
+    if check(totals.found, "the sink logs its totals", pk.stderr):
+        accepted, delivered, dropped, errors = (totals.accepted, totals.delivered,
+                                                totals.dropped, totals.errors)
         check_eq(accepted, emitted, "restart: the sink accepted every event")
         check_eq(delivered + dropped, accepted, "restart: delivered + dropped == accepted")
-        check(errors >= 1, "restart: the outage counts as errors", repr(counts))
+        check(errors >= 1, "restart: the outage counts as errors", repr(totals))
         lines = server.lines()
         print(f"restart: accepted {accepted}, delivered {delivered}, dropped {dropped}, "
               f"errors {errors}, rsyslog wrote {len(lines)}")
@@ -228,7 +203,8 @@ def test_down_at_start(program, folder):
     check_eq(pk.returncode, 0, "down at start: probekit ran and exits 0")
     check_eq(pk.stderr.count("cannot reach"), 1, "down at start: logged once")
     check_eq(len(server.lines()), 10, "down at start: all 10 arrive once the server is up")
-    check_eq(summary(pk)[:2] + summary(pk)[3:4] if summary(pk) else None, (10, 10, 0),
+    totals = Totals(pk.stderr)
+    check_eq((totals.accepted, totals.delivered, totals.dropped), (10, 10, 0),
              "down at start: 10 accepted, 10 delivered, 0 dropped")
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """tp_exec end to end: exact exec and exit events of the test's own children,
 the instance shown attached with events in `probekit list --json`, the
-options `exits` and `failed_only`, and one exit event per process however
-its threads end.
+options `exits`, `failed_only` and argv's caps, and one exit event per
+process however its threads end.
 
 The children run a copy of /bin/sh under a name of their own, so the `comm`
 filter keeps every other process of the machine out.
@@ -55,8 +55,11 @@ def only(events, what):
     return events[0] if events else {}
 
 
-def check_exec(pk, pid, program):
+def check_exec(pk, pid, program, argv):
     exec_event = only(pk.select(event="exec", pid=pid), f"exec event of pid {pid}")
+    check_eq(exec_event.get("argv"), argv, "exec: argv as the program got it")
+    check_eq(exec_event.get("argc"), len(argv), "exec: argc")
+    check_eq(exec_event.get("argv_truncated"), False, "exec: argv not truncated")
     check_eq(exec_event.get("probe"), "tp_exec", "exec: probe")
     check_eq(exec_event.get("tid"), pid, "exec: tid of a single-threaded child")
     check_eq(exec_event.get("comm"), NAME, "exec: comm is the new program's")
@@ -104,9 +107,9 @@ def test_events_and_list(program):
     check_eq((entry or {}).get("state"), "attached", "tp_exec is attached")
     check(event_count(entry) >= 4, "list counts the 4 events", repr(entry))
 
-    check_exec(pk, exited_pid, program)
+    check_exec(pk, exited_pid, program, [program, "-c", "exit 7"])
     check_exit(pk, exited_pid, exited_ns, exit_code=7, signal=0)
-    check_exec(pk, killed_pid, program)
+    check_exec(pk, killed_pid, program, [program, "-c", "kill -KILL $$"])
     check_exit(pk, killed_pid, killed_ns, exit_code=0, signal=9)
     others = [e for e in pk.events if e.get("pid") not in (exited_pid, killed_pid)]
     check_eq(others, [], "the comm filter lets nothing else through")
@@ -148,11 +151,51 @@ def test_options_and_threads(program):
              sorted([ok_pid, failed_pid]), "exits = false: exec events still reported")
 
 
+def test_argv(program):
+    """argv's caps, an empty string, bytes that are not UTF-8, and no argv at all."""
+    config = (f"[full]\nplugin = tp_exec\ncomm = {NAME}\nexits = false\n"
+              f"[two_args]\nplugin = tp_exec\ncomm = {NAME}\nexits = false\n"
+              f"argv_max_args = 2\n"
+              f"[ten_bytes]\nplugin = tp_exec\ncomm = {NAME}\nexits = false\n"
+              f"argv_max_bytes = 10\n"
+              f"[no_argv]\nplugin = tp_exec\ncomm = {NAME}\nexits = false\n"
+              f"argv_max_bytes = 0\n")
+    long_arg = "x" * 5000
+    with Probekit(config) as pk:
+        plain = subprocess.Popen([program, "-c", ":", "a b", "", "\u00e9t\u00e9"])
+        plain.wait()
+        big = subprocess.Popen([program, "-c", ":", long_arg])
+        big.wait()
+        wait_for_events(pk, "no_argv", 2)
+
+    def argv_of(probe, pid):
+        event = only(pk.select(probe=probe, pid=pid), f"{probe}: exec of pid {pid}")
+        return event.get("argv"), event.get("argv_truncated"), event.get("argc")
+
+    whole = [program, "-c", ":", "a b", "", "\u00e9t\u00e9"]
+    check_eq(argv_of("full", plain.pid), (whole, False, 6),
+             "full: every string, the empty one and UTF-8 included")
+    check_eq(argv_of("two_args", plain.pid), (whole[:2], True, 6),
+             "argv_max_args = 2: the first two strings, flagged")
+    # ten bytes: "<program>\0" is longer, so the first string is cut to 9 bytes and its NUL
+    check_eq(argv_of("ten_bytes", plain.pid), ([program[:9]], True, 6),
+             "argv_max_bytes = 10: cut inside the first string, flagged")
+    check_eq(argv_of("no_argv", plain.pid), ([], True, 6), "argv_max_bytes = 0: no strings")
+    cut = argv_of("full", big.pid)
+    check_eq((cut[1], cut[2]), (True, 4), "a 5000-byte argument: argv is flagged cut")
+    kept = "\0".join(cut[0] or []) + "\0"
+    check_eq(len(kept.encode()), 4096, "a 5000-byte argument: 4096 bytes of argv kept")
+    strings = cut[0] or []
+    check(len(strings) == 4 and strings[3] and long_arg.startswith(strings[3]),
+          "a 5000-byte argument: its start is kept", repr(strings)[:200])
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="pktest-exec-") as folder:
         program = make_program(folder)
         test_events_and_list(program)
         test_options_and_threads(program)
+        test_argv(program)
     done()
 
 

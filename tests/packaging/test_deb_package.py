@@ -77,7 +77,16 @@ for plugin in ("tp_exec", "kprobe_unlink", "uprobe_bash", "raw_tp"):
                     re.M), f"probekit plugins finds the installed {plugin}",
           out.stdout + out.stderr)
 check("refused" not in out.stdout + out.stderr, "and refuses none", out.stderr)
-out = sh(exe, "check", "--config", os.path.join(root, "etc/probekit/probekit.ini"))
+# check verifies the output's directory: the package made it (postinst), in
+# the scratch root, so the installed configuration is checked with its
+# outputs moved there.
+check(os.path.isdir(os.path.join(root, "var/log/probekit")), "the package made /var/log/probekit")
+installed_ini = open(os.path.join(root, "etc/probekit/probekit.ini")).read()
+moved_ini = os.path.join(work, "installed-moved.ini")
+with open(moved_ini, "w") as f:
+    f.write(installed_ini.replace("= /var/log/probekit/", f"= {root}/var/log/probekit/"))
+check(installed_ini.count("/var/log/probekit/") > 0, "the installed configuration writes there")
+out = sh(exe, "check", "--config", moved_ini)
 check_eq(out.returncode, 0, "the installed configuration passes check")
 manpath = os.path.join(root, "usr/share/man")
 for page, path in (("probekit", "man1/probekit.1"), ("probekit.ini", "man5/probekit.ini.5")):

@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
 """End-to-end test of the installable SDK.
 
-Installs the probekit build tree into a temporary prefix, builds the plugin
-template and a sink plugin out of tree with only -DCMAKE_PREFIX_PATH=<prefix>,
-builds a plugin claiming a newer ABI minor with pkg-config, then runs the
-installed probekit with the new plugins and checks that:
+Installs the probekit build tree into a temporary prefix, makes plugin
+folders from the installed template with `probekit new-plugin`, builds them,
+a probe plugin using every ABI 2 field type, a C sink and a C++20 sink out of
+tree with only -DCMAKE_PREFIX_PATH=<prefix>, builds plugins claiming a newer
+ABI minor and ABI 1 with pkg-config, then runs the installed probekit with the
+new plugins and checks that:
 
   - the template's fork events arrive with their declared fields (JSON output),
-  - the sink plugin, selected as an INI section, wrote its lines,
-  - the plugin with the newer ABI minor is refused, naming both versions,
+    and a renamed copy of the template builds and loads under its new name,
+  - typesprobe's events decode to the expected JSON: string array, IPv4, IPv6
+    (v4-mapped as IPv4), network order, s8, enum and flag names, signal,
+    syscall and errno names, a zero that means no value,
+  - both sink plugins, selected as INI sections, wrote their lines,
+  - `cmake --install build --prefix X` puts a plugin under X,
+  - the plugin with the newer ABI minor is refused, naming both versions, and
+    the ABI 1 plugin with one line saying to rebuild it against SDK 2,
   - the template README's generated block matches `probekit info myprobe`.
 
 Sources are copied into the temporary directory first, so nothing in the
@@ -105,19 +113,43 @@ def build_with_pkg_config(args, src_dir, out_so, prefix):
         f"build {os.path.basename(out_so)} with pkg-config", env=env)
 
 
-def check_plugin_install(build, prefix, libdir, name):
-    """`cmake --install` of a plugin lands in the found probekit's plugin dir."""
+def check_plugin_install(build, prefix, libdir, name, other_prefix):
+    """`cmake --install` of a plugin lands in the found probekit's plugin dir,
+    and with --prefix X under X."""
     run(["cmake", "--install", build], f"install {name}", env=clean_env())
     dest = os.path.join(prefix, libdir, "probekit", "plugins", f"{name}.so")
     if not os.path.isfile(dest):
         raise TestFailure(f"cmake --install of {name} did not create {dest}")
     os.remove(dest)  # the run below loads it from --plugin-dir only
+    run(["cmake", "--install", build, "--prefix", other_prefix], f"install {name} --prefix",
+        env=clean_env())
+    dest = os.path.join(other_prefix, libdir, "probekit", "plugins", f"{name}.so")
+    if not os.path.isfile(dest):
+        raise TestFailure(f"cmake --install --prefix {other_prefix} of {name} did not "
+                          f"create {dest}")
 
 
-def write_config(path, lines_file):
+def new_plugin(probekit, name, folder):
+    """`probekit new-plugin NAME DIR` from the installed template."""
+    out = run([probekit, "new-plugin", name, folder], f"new-plugin {name}")
+    for suffix in (".c", ".h", ".bpf.c"):
+        if not os.path.isfile(os.path.join(folder, name + suffix)):
+            raise TestFailure(f"new-plugin {name} did not make {name}{suffix}:\n{out}")
+    if os.path.exists(os.path.join(folder, "myprobe.c")) and name != "myprobe":
+        raise TestFailure(f"new-plugin {name} left the template's file names")
+    proc = subprocess.run([probekit, "new-plugin", name, folder], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    if proc.returncode == 0 or "not empty" not in proc.stdout.lower():
+        raise TestFailure(f"new-plugin into a folder that is not empty: exit {proc.returncode}"
+                          f"\n{proc.stdout}")
+
+
+def write_config(path, lines_file, cxx_file):
     with open(path, "w", encoding="utf-8") as f:
         f.write("[myprobe]\nplugin = myprobe\nthreads = false\n\n")
-        f.write(f"[mysink]\nplugin = linesink\npath = {lines_file}\n")
+        f.write(f"[typesprobe]\npid = {os.getpid()}\n\n")
+        f.write(f"[mysink]\nplugin = linesink\npath = {lines_file}\n\n")
+        f.write(f"[cxx]\nplugin = cxxsink\npath = {cxx_file}\n")
 
 
 class StderrReader(threading.Thread):
@@ -215,6 +247,56 @@ def check_json_events(out_json, pids, stderr):
     log(f"JSON: {len(found)} fork events with their declared fields")
 
 
+TYPES_EXPECTED = {
+    "v4": "10.1.2.3", "v6": "2001:db8::7", "v6_mapped": "192.0.2.1", "port": 8080,
+    "small": -5, "state": 2, "state_name": "LISTEN", "open_flags": 0o1101,
+    "open_flags_name": "O_WRONLY|O_CREAT|O_TRUNC", "sig": 9, "sig_name": "SIGKILL",
+    "nr": 0, "nr_name": "read", "err": -2, "err_name": "ENOENT", "none": None,
+    "argv": ["probekit", "-v", "a b"],
+}
+
+
+def check_types_events(out_json, pids):
+    found = {}
+    with open(out_json, encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line) if line.strip() else {}
+            if rec.get("probe") == "typesprobe" and rec.get("child_pid") in pids:
+                found[rec["child_pid"]] = rec
+    if sorted(found) != sorted(pids):
+        raise TestFailure(f"typesprobe events for {sorted(found)}, expected {sorted(pids)}")
+    for rec in found.values():
+        wrong = {k: rec.get(k, "(missing)") for k, v in TYPES_EXPECTED.items()
+                 if rec.get(k, "(missing)") != v}
+        if wrong:
+            raise TestFailure(f"typesprobe event decoded wrong: {wrong}\nevent: {rec}")
+        for key in ("auid", "session"):
+            if key not in rec:
+                raise TestFailure(f"typesprobe event lacks the header's {key}: {rec}")
+    log(f"JSON: {len(found)} typesprobe events with every ABI 2 type as expected")
+
+
+def check_cxx_lines(cxx_file, pids):
+    with open(cxx_file, encoding="utf-8") as f:
+        text = f.read()
+    me = os.getpid()
+    for pid in pids:
+        line = f"myprobe fork parent_pid={me} child_pid={pid} child_tid={pid}"
+        if line not in text:
+            raise TestFailure(f"the C++ sink's file {cxx_file} lacks `{line}`:\n{text}")
+    log("C++ sink plugin: its lines are there")
+
+
+def check_abi1_refusal(probekit, plugin_dir):
+    proc = subprocess.run([probekit, "plugins", "--plugin-dir", plugin_dir],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines = [l for l in proc.stdout.splitlines() if "abi1.so" in l]
+    if len(lines) != 1 or "rebuild it against SDK 2" not in lines[0]:
+        raise TestFailure(f"`probekit plugins` does not refuse the ABI 1 plugin in one line "
+                          f"saying to rebuild it against SDK 2:\n{proc.stdout}")
+    log(f"ABI 1 plugin refused: {lines[0].strip()}")
+
+
 def check_sink_lines(lines_file, pids):
     if not os.path.isfile(lines_file):
         raise TestFailure(f"the sink plugin did not create {lines_file}")
@@ -273,6 +355,9 @@ def main():
     parser.add_argument("--template", required=True, help="sdk/template")
     parser.add_argument("--sink", required=True, help="tests/sdk/sink_plugin")
     parser.add_argument("--newer-abi", required=True, help="tests/sdk/newer_abi")
+    parser.add_argument("--abi1", required=True, help="tests/sdk/abi1")
+    parser.add_argument("--types", required=True, help="tests/sdk/types_plugin")
+    parser.add_argument("--cxx-sink", required=True, help="tests/sdk/cxx_sink")
     parser.add_argument("--plugin-docs", required=True, help="tests/docs/plugin_docs.py")
     parser.add_argument("--bindir", default="bin")
     parser.add_argument("--libdir", default="lib")
@@ -292,39 +377,63 @@ def main():
         install_sdk(args, prefix)
         probekit = os.path.join(prefix, args.bindir, "probekit")
 
+        if not os.access(probekit, os.X_OK):
+            raise TestFailure(f"{probekit} was not installed: is the probekit target built?")
+        if not os.path.isfile(os.path.join(prefix, "share", "probekit", "template",
+                                           "myprobe.c")):
+            raise TestFailure("cmake --install did not install the template in "
+                              "share/probekit/template")
+
         src = os.path.join(tmp, "src")
-        for name, path in (("template", args.template), ("sink", args.sink),
-                           ("newer_abi", args.newer_abi)):
+        for name, path in (("sink", args.sink), ("newer_abi", args.newer_abi),
+                           ("abi1", args.abi1), ("types", args.types), ("cxx", args.cxx_sink)):
             shutil.copytree(path, os.path.join(src, name))
-        cmake_out_of_tree(os.path.join(src, "template"), os.path.join(tmp, "build-template"),
-                          prefix, "the template")
-        cmake_out_of_tree(os.path.join(src, "sink"), os.path.join(tmp, "build-sink"),
-                          prefix, "the sink plugin")
-        check_plugin_install(os.path.join(tmp, "build-template"), prefix, args.libdir, "myprobe")
+        # the installed template, through new-plugin: as itself, and renamed
+        new_plugin(probekit, "myprobe", os.path.join(src, "template"))
+        new_plugin(probekit, "freshprobe", os.path.join(src, "fresh"))
+        builds = (("template", "the template"), ("fresh", "the renamed template"),
+                  ("sink", "the sink plugin"), ("types", "the types plugin"),
+                  ("cxx", "the C++ sink plugin"))
+        for name, what in builds:
+            cmake_out_of_tree(os.path.join(src, name), os.path.join(tmp, f"build-{name}"),
+                              prefix, what)
+        check_plugin_install(os.path.join(tmp, "build-template"), prefix, args.libdir, "myprobe",
+                             os.path.join(tmp, "other-prefix"))
 
         plugin_dir = os.path.join(tmp, "plugins")
         os.makedirs(plugin_dir)
-        shutil.copy(os.path.join(tmp, "build-template", "myprobe.so"), plugin_dir)
-        shutil.copy(os.path.join(tmp, "build-sink", "linesink.so"), plugin_dir)
+        for build, so in (("template", "myprobe"), ("sink", "linesink"),
+                          ("types", "typesprobe"), ("cxx", "cxxsink")):
+            shutil.copy(os.path.join(tmp, f"build-{build}", f"{so}.so"), plugin_dir)
+        fresh = run([probekit, "info", "freshprobe", "--plugin-dir",
+                     os.path.join(tmp, "build-fresh")], "info freshprobe")
+        if "child_pid" not in fresh:
+            raise TestFailure(f"the renamed template does not load as freshprobe:\n{fresh}")
 
         newer_dir = os.path.join(tmp, "plugins-newer-abi")
         os.makedirs(newer_dir)
         build_with_pkg_config(args, os.path.join(src, "newer_abi"),
                               os.path.join(newer_dir, "newer_abi.so"), prefix)
+        abi1_dir = os.path.join(tmp, "plugins-abi1")
+        os.makedirs(abi1_dir)
+        build_with_pkg_config(args, os.path.join(src, "abi1"), os.path.join(abi1_dir, "abi1.so"),
+                              prefix)
 
-        if not os.access(probekit, os.X_OK):
-            raise TestFailure(f"{probekit} was not installed: is the probekit target built?")
         check_info(probekit, plugin_dir)
         check_template_docs(args, probekit, plugin_dir)
         config = os.path.join(tmp, "sdk.ini")
         lines_file = os.path.join(tmp, "lines.txt")
+        cxx_file = os.path.join(tmp, "cxx.txt")
         out_json = os.path.join(tmp, "events.json")
-        write_config(config, lines_file)
+        write_config(config, lines_file, cxx_file)
         pids, stderr = run_probekit(probekit, config, out_json, plugin_dir,
                                     os.path.join(tmp, "s.sock"), args.duration)
         check_json_events(out_json, pids, stderr)
+        check_types_events(out_json, pids)
         check_sink_lines(lines_file, pids)
+        check_cxx_lines(cxx_file, pids)
         check_refusal(probekit, newer_dir, abi_version(prefix))
+        check_abi1_refusal(probekit, abi1_dir)
         ok = True
     except TestFailure as e:
         print(f"sdk-test: FAILED: {e}", file=sys.stderr)

@@ -150,7 +150,8 @@ static void test_names(void)
 static void test_options(void)
 {
         const char *reserved[] = {"pid",    "uid",       "comm",   "enabled",
-                                  "plugin", "ring_size", "wakeup", "attach"};
+                                  "plugin", "ring_size", "wakeup", "attach",
+                                  "login_only", "auid", "session", "cgroup"};
         struct pk_option opt = {.key = "level", .type = PK_OPT_INT, .max = 3, .help = "h"};
         struct pk_plugin d = sample_beta_probe;
 

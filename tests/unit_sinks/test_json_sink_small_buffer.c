@@ -276,6 +276,7 @@ static size_t pad_text(char *dst, uint64_t ts, size_t n)
 static void sweep(const struct pk_record *rec, const char *path, size_t from)
 {
         static const struct fake_option append[] = {{"append", "true"}, {NULL, NULL}};
+        static const struct fake_option truncate[] = {{"truncate", "true"}, {NULL, NULL}};
         static const struct pk_field pad_field = {.name = "a", .type = PK_FIELD_U64_ARRAY};
         static const uint64_t zeros[OUTBUF_SIZE / 2];
         struct fake_output alone = {0}, out = {0};
@@ -284,7 +285,7 @@ static void sweep(const struct pk_record *rec, const char *path, size_t from)
         size_t empty_len = pad_text(pad_check, 0, 0) + 1; /* one zero adds 1, each next 2 */
         size_t runs = OUTBUF_SIZE - 20 - from;
 
-        if (!CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, NULL, path, rec, 1, &alone)))
+        if (!CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, truncate, path, rec, 1, &alone)))
                 goto cleanup;
         expected = malloc(runs * (OUTBUF_SIZE + alone.len));
         if (!CHECK(expected))

@@ -21,8 +21,9 @@
 static const struct pk_record simple = {.probe = "p", .event = "e", .ts_ns = 5};
 #define SIMPLE_JSON "{\"ts\":5,\"probe\":\"p\",\"event\":\"e\"," JSON_NO_HEADER "}\n"
 
-static void test_truncates_by_default(void)
+static void test_truncate(void)
 {
+        static const struct fake_option truncate[] = {{"truncate", "true"}, {NULL, NULL}};
         char *path = fake_temp_path();
         struct fake_output out = {0};
         FILE *file;
@@ -34,24 +35,24 @@ static void test_truncates_by_default(void)
                 fputs("old content\n", file);
                 fclose(file);
         }
-        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, NULL, path, &simple, 1, &out));
+        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, truncate, path, &simple, 1, &out));
         CHECK_BYTES_EQ(SIMPLE_JSON, out.data, out.len);
         free(out.data);
         unlink(path);
         free(path);
 }
 
-static void test_append(void)
+/* Appending is the default: a restart or a copytruncate rotation keeps what is there. */
+static void test_appends_by_default(void)
 {
-        static const struct fake_option append[] = {{"append", "true"}, {NULL, NULL}};
         char *path = fake_temp_path();
         struct fake_output out = {0};
 
         if (!CHECK(path != NULL))
                 return;
-        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, append, path, &simple, 1, &out));
+        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, NULL, path, &simple, 1, &out));
         free(out.data);
-        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, append, path, &simple, 1, &out));
+        CHECK_INT_EQ(0, fake_sink_run(&pk_json_sink_plugin, NULL, path, &simple, 1, &out));
         CHECK_BYTES_EQ(SIMPLE_JSON SIMPLE_JSON, out.data, out.len);
         free(out.data);
         unlink(path);
@@ -76,7 +77,11 @@ static void test_write_error_reported(void)
                 return;
         CHECK_INT_EQ(0, outbuf_open(&ob, "/dev/full", false));
         outbuf_literal(&ob, "lost");
+        outbuf_end_record(&ob);
         CHECK_INT_EQ(-ENOSPC, outbuf_flush(&ob));
+        CHECK_INT_EQ(1, ob.dropped);
+        CHECK_INT_EQ(1, ob.errors);
+        CHECK_INT_EQ(0, ob.records);
         CHECK_INT_EQ(0, outbuf_flush(&ob));
         CHECK_INT_EQ(0, outbuf_close(&ob));
 }
@@ -119,6 +124,7 @@ static void test_nonblocking_stdout(void)
         CHECK_INT_EQ(0, outbuf_open(&ob, "-", false));
         for (size_t i = 0; i < total; i++)
                 outbuf_putc(&ob, 'x');
+        outbuf_end_record(&ob);
         CHECK_INT_EQ(0, outbuf_close(&ob));
         dup2(saved_stdout, STDOUT_FILENO);
         close(fds[1]); /* the reader sees the end */
@@ -156,6 +162,7 @@ static void test_outbuf_large_output(void)
         expected_len += 4;
         outbuf_write(&ob, data, big);
         expected_len += big;
+        outbuf_end_record(&ob);
         CHECK_INT_EQ(0, outbuf_close(&ob));
 
         CHECK_INT_EQ(0, fake_read_file(path, &out));
@@ -196,8 +203,8 @@ static void test_options_are_declared(void)
 
 int main(void)
 {
-        test_truncates_by_default();
-        test_append();
+        test_truncate();
+        test_appends_by_default();
         test_open_failure();
         test_write_error_reported();
         test_outbuf_large_output();

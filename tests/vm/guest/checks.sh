@@ -212,15 +212,20 @@ check_unlink_forced() {
 
 check_tp_exec() {
 	c=tp_exec
-	printf '[tp_exec]\n' >"/tmp/$c.ini"
+	# argv_two: a count cap, which takes bpf_loop() in the kernel
+	printf '[tp_exec]\n[argv_two]\nplugin = tp_exec\nexits = false\nargv_max_args = 2\n' \
+		>"/tmp/$c.ini"
 	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
 	"$HELPER" exit 7
 	pk_stop || { fail "$c" "$PK_WHY"; return; }
-	has_event "$c" '"event":"exec"' '"filename":"/bin/pkvm-helper"' ||
-		{ fail "$c" "no exec event for /bin/pkvm-helper"; return; }
+	has_event "$c" '"event":"exec"' '"filename":"/bin/pkvm-helper"' \
+		'"argc":3,"argv":["/bin/pkvm-helper","exit","7"],"argv_truncated":false' ||
+		{ fail "$c" "no exec event for /bin/pkvm-helper with its argv"; return; }
+	has_event "$c" '"probe":"argv_two"' '"argv":["/bin/pkvm-helper","exit"],"argv_truncated":true' ||
+		{ fail "$c" "argv_max_args = 2 did not keep 2 strings, flagged"; return; }
 	has_event "$c" '"event":"exit"' '"comm":"pkvm-helper"' '"exit_code":7,' ||
 		{ fail "$c" "no exit event with exit_code 7 for pkvm-helper"; return; }
-	result "$c" PASS "exec and exit (code 7) of /bin/pkvm-helper"
+	result "$c" PASS "exec (with argv, and capped at 2) and exit (code 7) of /bin/pkvm-helper"
 }
 
 check_raw_tp() {

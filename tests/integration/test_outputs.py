@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""What probekit guarantees about its outputs (docs/reliability.md), each
+case against real files and real full filesystems (a tmpfs this test
+mounts): a full disk mid-run drops and counts records and recovers once
+space is freed, a disk full from the start counts every record dropped,
+`| head -1` ends the run at once and non-zero, a second instance refuses a
+locked output, a missing or read-only output directory is a start-up error
+(exit 2, before any probe attaches) that `check` reports too, and the exit
+summary is the last thing written with every event it counts in the output.
+Throughout: events = lines + dropped, exactly, and no line is ever half."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+
+from outputs_env import Generator, Summary, fill, raw_config, read_lines, tmpfs
+from pktest import PROBEKIT, Probekit, check, check_eq, done, run_cli, wait_for
+
+
+def sink_entry(pk, name="json"):
+    for entry in pk.list_json()["sinks"]:
+        if entry["name"] == name:
+            return entry
+    return {}
+
+
+def all_json(lines):
+    try:
+        for line in lines:
+            json.loads(line)
+        return True
+    except ValueError:
+        return False
+
+
+def start_at(config, output, fmt="json"):
+    pk = Probekit(config, fmt=fmt)
+    pk.output_path = output
+    pk.start()
+    return pk
+
+
+def check_full_mid_run_then_recovery(gen):
+    with tmpfs("256k") as mnt:
+        out = os.path.join(mnt, "events.jsonl")
+        filler = os.path.join(mnt, "filler")
+        fill(filler, 200 * 1024)
+        pk = start_at(raw_config(gen.pid), out)
+        try:
+            gen.calls(1000)  # ~270 KB of JSON into ~56 KB of space
+            check(wait_for(lambda: sink_entry(pk).get("condition"), 10),
+                  "list shows the sink's condition while the disk is full", sink_entry(pk))
+            entry = sink_entry(pk)
+            check(entry.get("dropped", 0) > 0, "list counts the dropped records", entry)
+            os.unlink(filler)
+            check(wait_for(lambda: sink_entry(pk).get("condition", 1) is None, 10),
+                  "the sink reopens once space is freed", sink_entry(pk))
+            gen.calls(300)
+            check(wait_for(lambda: sink_entry(pk).get("records", 0) +
+                           sink_entry(pk).get("dropped", 0) >= 1300, 10),
+                  "every event is written or dropped", sink_entry(pk))
+        finally:
+            rc = pk.stop()
+        totals = Summary(pk.stderr)
+        lines, whole = read_lines(out)
+        check_eq(rc, 4, "a run that lost records exits 4")
+        check_eq(totals.events.get("raw"), 1300, "the summary counts every event")
+        check_eq(len(lines) + totals.dropped.get("json", -1), 1300, "events = lines + dropped")
+        check_eq(len(lines), totals.records.get("json"), "records written = lines in the file")
+        check(whole and all_json(lines), "no half line, no NUL byte in the file")
+        check(len(lines) >= 300 + 100, "lines written before the disk filled and after it was freed",
+              f"{len(lines)} lines")
+        check_eq(pk.stderr.count("records are dropped (and counted)"), 1,
+                 "the failure is logged once, not per record")
+        check("No space left on device" in pk.stderr and "writing again" in pk.stderr,
+              "the log names the error and the recovery", pk.stderr)
+
+
+def check_full_at_start(gen):
+    with tmpfs("64k") as mnt:
+        out = os.path.join(mnt, "events.jsonl")
+        fill(os.path.join(mnt, "filler"), 1024 * 1024)
+        pk = start_at(raw_config(gen.pid), out)
+        try:
+            gen.calls(200)
+            check(wait_for(lambda: sink_entry(pk).get("dropped", 0) >= 200, 10),
+                  "a full disk from the start: every record is counted dropped", sink_entry(pk))
+        finally:
+            rc = pk.stop()
+        totals = Summary(pk.stderr)
+        lines, whole = read_lines(out)
+        check_eq(rc, 4, "full from the start: exit 4")
+        check_eq((len(lines), totals.events.get("raw"), totals.dropped.get("json")),
+                 (0, 200, 200), "(lines, events, dropped)")
+        check(whole, "no partial line in the file")
+
+
+def check_epipe_ends_run(gen):
+    work = tempfile.mkdtemp(prefix="pktest-outputs-epipe-")
+    cfg = os.path.join(work, "probekit.ini")
+    with open(cfg, "w") as f:
+        f.write(raw_config(gen.pid))
+    errlog = open(os.path.join(work, "stderr"), "w+")
+    pk = subprocess.Popen([PROBEKIT, "run", "-c", cfg, "-f", "json", "-s",
+                           os.path.join(work, "sock"), "-d", "60"],
+                          stdout=subprocess.PIPE, stderr=errlog)
+    head = subprocess.Popen(["head", "-1"], stdin=pk.stdout, stdout=subprocess.PIPE)
+    pk.stdout.close()  # head is the only reader
+    try:
+        wait_for(lambda: "ready:" in open(errlog.name).read(), 20)
+        started = time.monotonic()
+        while pk.poll() is None and time.monotonic() - started < 10:
+            gen.calls(50)
+            time.sleep(0.05)
+        rc = pk.wait(5)
+        took = time.monotonic() - started
+    finally:
+        if pk.poll() is None:
+            pk.kill()
+            pk.wait()
+    first = head.communicate(timeout=5)[0].decode()
+    stderr = open(errlog.name).read()
+    check_eq(rc, 4, "| head -1: the run ends non-zero")
+    check(took < 3, "| head -1: the run ends promptly", f"{took:.1f}s")
+    check(all_json(first.splitlines()) and first.count("\n") == 1, "head got one whole line",
+          first)
+    check("reader is gone" in stderr, "the log says the reader is gone", stderr)
+    totals = Summary(stderr)
+    check_eq(totals.records.get("json", 0) + totals.dropped.get("json", 0),
+             totals.events.get("raw"), "records + dropped = events, EPIPE or not")
+
+
+def check_two_instances(gen):
+    work = tempfile.mkdtemp(prefix="pktest-outputs-lock-")
+    out = os.path.join(work, "events.jsonl")
+    cfg = os.path.join(work, "probekit.ini")
+    with open(cfg, "w") as f:
+        f.write(raw_config(gen.pid))
+    pk = start_at(raw_config(gen.pid), out)
+    try:
+        gen.calls(100)
+        wait_for(lambda: sink_entry(pk).get("records", 0) >= 100, 10)
+        second = run_cli("run", "-c", cfg, "-f", "json", "-o", out, "-s",
+                         os.path.join(work, "sock2"), "-d", "5")
+        gen.calls(100)
+        wait_for(lambda: sink_entry(pk).get("records", 0) >= 200, 10)
+    finally:
+        rc = pk.stop()
+    lines, whole = read_lines(out)
+    check_eq(second.returncode, 2, "a second instance on the same output exits 2")
+    check(out in second.stderr and "locked by another process" in second.stderr,
+          "and says the file is locked, naming it", second.stderr)
+    check("attached" not in second.stderr, "before any probe attaches", second.stderr)
+    check_eq(rc, 0, "the first instance runs on, nothing lost")
+    check_eq(len(lines), 200, "the first instance's file is whole: every event once")
+    check(whole, "no NUL bytes, no half line")
+
+
+def check_start_errors():
+    with tmpfs("64k", "ro") as ro_mnt:
+        work = tempfile.mkdtemp(prefix="pktest-outputs-start-")
+        cases = [("missing directory", os.path.join(work, "nonexistent", "x.jsonl"),
+                  "No such file or directory"),
+                 ("read-only directory", os.path.join(ro_mnt, "x.jsonl"), "Read-only file system")]
+        for what, out, reason in cases:
+            cfg = os.path.join(work, "probekit.ini")
+            with open(cfg, "w") as f:
+                f.write(raw_config(os.getpid()))
+            res = run_cli("run", "-c", cfg, "-f", "json", "-o", out, "-s",
+                          os.path.join(work, "sock"), "-d", "5")
+            check_eq(res.returncode, 2, f"run, {what}: exit 2")
+            check(out in res.stderr and reason in res.stderr,
+                  f"run, {what}: the path and the reason", res.stderr)
+            check("attached" not in res.stderr, f"run, {what}: before any probe attaches",
+                  res.stderr)
+            with open(cfg, "w") as f:
+                f.write(raw_config(os.getpid(), f"[archive]\nplugin = json\noutput = {out}\n"))
+            res = run_cli("check", "-c", cfg)
+            check_eq(res.returncode, 2, f"check, {what}: exit 2")
+            check(out.split("/")[-2] in res.stderr and "output" in res.stderr,
+                  f"check, {what}: names the output", res.stderr)
+            check(not os.path.exists(out), f"check, {what}: creates nothing")
+
+
+def keep_calling(gen, stop):
+    while not stop.is_set():
+        gen.calls(200)
+        time.sleep(0.01)
+
+
+def check_summary_last_to_file(gen, fmt, sig):
+    work = tempfile.mkdtemp(prefix="pktest-outputs-summary-")
+    out = os.path.join(work, f"events.{fmt}")
+    pk = start_at(raw_config(gen.pid), out, fmt)
+    stop = threading.Event()
+    caller = threading.Thread(target=keep_calling, args=(gen, stop))
+    caller.start()
+    try:
+        time.sleep(1.0)
+        rc = pk.stop(sig)
+    finally:
+        stop.set()
+        caller.join()
+    totals = Summary(pk.stderr)
+    lines, whole = read_lines(out)
+    events = len(lines) - (1 if fmt == "text" else 0)  # the text sink's header line
+    check_eq(rc, 0, f"{fmt} to a file, {sig.name}: exit 0")
+    check(totals.events.get("raw", 0) > 0, f"{fmt} to a file: events were made", pk.stderr)
+    check_eq(events, totals.events.get("raw"), f"{fmt} to a file: every counted event is in it")
+    check(whole, f"{fmt} to a file: whole lines only")
+
+
+def check_summary_last_to_pipe(gen, fmt, how):
+    work = tempfile.mkdtemp(prefix="pktest-outputs-pipe-")
+    cfg = os.path.join(work, "probekit.ini")
+    with open(cfg, "w") as f:
+        f.write(raw_config(gen.pid))
+    args = [PROBEKIT, "run", "-c", cfg, "-f", fmt, "-s", os.path.join(work, "sock")]
+    if how == "duration":
+        args += ["-d", "2"]
+    # stdout and stderr in one pipe: the order the reader sees is the order written
+    pk = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.append(pk.stdout.read()))
+    reader.start()
+    stop = threading.Event()
+    caller = threading.Thread(target=keep_calling, args=(gen, stop))
+    time.sleep(0.5)  # attached well before this (the raw_tp probe loads in ~0.1 s)
+    caller.start()
+    try:
+        if how == "duration":
+            rc = pk.wait(20)
+        else:
+            time.sleep(1.2)
+            pk.send_signal(signal.SIGINT)
+            rc = pk.wait(20)
+    finally:
+        stop.set()
+        caller.join()
+        reader.join()
+    lines = b"".join(chunks).decode(errors="replace").splitlines()
+    event_at = [i for i, line in enumerate(lines) if "getppid" in line
+                and not line.startswith("probekit:")]
+    summary_at = [i for i, line in enumerate(lines) if " events, " in line]
+    totals = Summary("\n".join(lines))
+    check_eq(rc, 0, f"{fmt} to a pipe, {how}: exit 0")
+    check(summary_at and event_at and max(event_at) < min(summary_at),
+          f"{fmt} to a pipe, {how}: no event after the summary", "\n".join(lines[-5:]))
+    check_eq(len(event_at), totals.events.get("raw"),
+             f"{fmt} to a pipe, {how}: every counted event is in it")
+
+
+gen = Generator()
+try:
+    check_full_mid_run_then_recovery(gen)
+    check_full_at_start(gen)
+    check_epipe_ends_run(gen)
+    check_two_instances(gen)
+    check_start_errors()
+    check_summary_last_to_file(gen, "json", signal.SIGINT)
+    check_summary_last_to_file(gen, "text", signal.SIGTERM)
+    check_summary_last_to_pipe(gen, "json", "duration")
+    check_summary_last_to_pipe(gen, "text", "sigint")
+finally:
+    gen.close()
+done()
