@@ -20,6 +20,7 @@ import audit_storms
 import exec_storm
 import firehose
 import latency
+import netsinks
 import report
 import soak
 import startup
@@ -31,14 +32,16 @@ SCENARIOS = {
     "exec": (exec_storm, "2. Exec storm", report.exec_table),
     "startup": (startup, "3. Start-up and footprint", report.startup_table),
     "latency": (latency, "4. Latency at low rate", report.latency_table),
+    "netsinks": (netsinks, "6. Network sinks: syslog into rsyslogd, nats into JetStream",
+                 report.netsinks_table),
     "soak": (soak, "5. Soak: every probe plus a firehose, RSS and accounting", report.soak_table),
-    "opens": (audit_storms.OpensScenario, "6. Open storm: file_open vs opensnoop",
+    "opens": (audit_storms.OpensScenario, "7. Open storm: file_open vs opensnoop",
               report.storm_table),
-    "connects": (audit_storms.ConnectsScenario, "7. Connect storm: tcp_connect vs tcpconnect",
+    "connects": (audit_storms.ConnectsScenario, "8. Connect storm: tcp_connect vs tcpconnect",
                  report.storm_table),
 }
 # The soak takes ten minutes: only when asked for (--only soak), or 20 s with --quick.
-DEFAULT = ["firehose", "exec", "startup", "latency", "opens", "connects"]
+DEFAULT = ["firehose", "exec", "startup", "latency", "netsinks", "opens", "connects"]
 
 
 def parse_args(argv):

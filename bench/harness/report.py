@@ -121,6 +121,19 @@ def _find_label(res, prefix):
     return next((label for label in res if label.startswith(prefix)), "")
 
 
+def netsinks_table(res):
+    rows = []
+    for label, r in res.items():
+        rows.append([label, fmt(r["load_rate"] / 1e3, "{:.1f}"), fmt(r["accepted"], "{:.0f}"),
+                     fmt(r["delivered"], "{:.0f}"),
+                     fmt(r["delivered_rate"] / 1e3, "{:.1f}"), fmt(r.get("x_json_file")),
+                     fmt(r["max_dropped"], "{:.0f}"), fmt(r.get("kernel_lost"), "{:.0f}"),
+                     fmt(r.get("bytes_per_event"), "{:.0f}"), fmt(r["seconds"], "{:.2f}")])
+    return table(["workload: sink", "load k/s", "records", "delivered", "delivered k ev/s", "× json>file",
+                  "dropped by the sink (max)", "lost in the kernel", "bytes/event",
+                  "load start → all delivered s"], rows)
+
+
 def startup_table(res):
     rows = [[label, fmt(r["ready_ms"], "{:.1f}"), fmt(r["rss_mb"], "{:.1f}"),
              fmt(r["max_rss_mb"], "{:.1f}"), fmt(r["steady_rss_mb"], "{:.1f}"), r["ready_line"]]

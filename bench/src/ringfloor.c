@@ -4,7 +4,8 @@
  * `bench-ringfloor PID ring|batch` attaches one of the two programs for
  * PID, prints "ready", consumes the ring (counting events, nothing else)
  * until SIGINT/SIGTERM, drains it, and prints "count=EVENTS drops=N
- * batches=N timer_flushes=N".
+ * batches=N timer_flushes=N max_latency_ns=N". With --latency it also
+ * measures how long events took to arrive (for lone events: the flush bound).
  */
 #define _GNU_SOURCE
 #include "benchutil.h"
@@ -21,6 +22,9 @@
 
 static volatile sig_atomic_t stop;
 static unsigned long long events;
+/* with --latency: the longest time from an event (its ts_ns) to its arrival here */
+static bool measure_latency;
+static uint64_t max_latency_ns;
 
 static void on_signal(int sig)
 {
@@ -31,8 +35,19 @@ static void on_signal(int sig)
 static int on_sample(void *ctx, void *data, size_t size)
 {
         (void)ctx;
-        (void)data;
         events += size / EVENT_BYTES;
+        if (measure_latency) {
+                uint64_t now = bench_now_ns(CLOCK_MONOTONIC);
+
+                /* every event starts with its bpf_ktime_get_ns() */
+                for (size_t at = 0; at + EVENT_BYTES <= size; at += EVENT_BYTES) {
+                        uint64_t ts;
+
+                        memcpy(&ts, (char *)data + at, sizeof(ts));
+                        if (now - ts > max_latency_ns)
+                                max_latency_ns = now - ts;
+                }
+        }
         return 0;
 }
 
@@ -67,10 +82,12 @@ int main(int argc, char **argv)
         bool batch;
         int err;
 
-        if (argc != 3 || (strcmp(argv[2], "ring") && strcmp(argv[2], "batch"))) {
-                fprintf(stderr, "usage: %s PID ring|batch\n", argv[0]);
+        if (argc < 3 || argc > 4 || (strcmp(argv[2], "ring") && strcmp(argv[2], "batch")) ||
+            (argc == 4 && strcmp(argv[3], "--latency"))) {
+                fprintf(stderr, "usage: %s PID ring|batch [--latency]\n", argv[0]);
                 return 2;
         }
+        measure_latency = argc == 4;
         batch = !strcmp(argv[2], "batch");
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
@@ -103,12 +120,15 @@ int main(int argc, char **argv)
         }
         printf("ready\n");
         fflush(stdout);
-        while (!stop)
-                ring_buffer__poll(rb, 25); /* probekit's flush interval */
+        while (!stop) {
+                /* woken, or every 25 ms (probekit's flush interval) as probekit drains */
+                ring_buffer__poll(rb, 25);
+                ring_buffer__consume(rb);
+        }
         ring_buffer__consume(rb);
-        printf("count=%llu drops=%llu batches=%llu timer_flushes=%llu\n", events,
-               (unsigned long long)skel->bss->drops, (unsigned long long)skel->bss->batches,
-               (unsigned long long)skel->bss->timer_flushes);
+        printf("count=%llu drops=%llu batches=%llu timer_flushes=%llu max_latency_ns=%llu\n",
+               events, (unsigned long long)skel->bss->drops, (unsigned long long)skel->bss->batches,
+               (unsigned long long)skel->bss->timer_flushes, (unsigned long long)max_latency_ns);
         ring_buffer__free(rb);
         ringfloor_bpf__destroy(skel);
         return 0;

@@ -72,6 +72,11 @@ static bool read_field(struct cursor *c, struct pk_field *f)
             !cursor_strdup(c, (char **)&f->help))
                 return false;
         f->type = (enum pk_field_type)type;
+        /* as the loader requires of plugins: the sinks read the elements in place */
+        if (type == PK_FIELD_U64_ARRAY && (f->offset % 8 || f->size % 8)) {
+                c->bad = true;
+                return false;
+        }
         return read_names(c, f);
 }
 

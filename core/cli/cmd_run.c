@@ -173,6 +173,8 @@ int cmd_run(int argc, char **argv)
         opts.metrics_address = option_set_get(&s.global, "metrics")->s;
         opts.mount_tracefs = option_set_get(&s.global, "mount_tracefs")->b;
         opts.duration_s = cli.duration;
+        opts.setup = &s; /* SIGHUP and `probekit reload` build the next one the same way */
+        opts.setup_args = &cli.setup;
         if (config_identity_loaded(cli.setup.config_path))
                 log_warn(NULL, "cannot hash the configuration for probekit_config_sha256_info");
         rc = run_setup(&run, &s.plan, &opts);

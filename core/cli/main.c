@@ -19,6 +19,11 @@ static const char usage[] =
     "Commands:\n"
     "  run       load and attach the probes, write their events to the sinks\n"
     "  list      show the probes of the running instance\n"
+    "  stats     counters and rates of the running instance's probes and sinks\n"
+    "  enable    start one configured instance of the running instance\n"
+    "  disable   stop one instance of the running instance, the others untouched\n"
+    "  reload    re-read the configuration, apply only what changed (as SIGHUP)\n"
+    "  reopen    reopen the sinks' output files (log rotation)\n"
     "  plugins   list the plugins found on disk\n"
     "  info      show a plugin's options and event fields\n"
     "  check     validate a configuration file without loading BPF\n"
@@ -29,7 +34,8 @@ static const char usage[] =
     "Options: --help, --version\n"
     "\n"
     "Exit codes: 0 success; 1 no probe could attach or the loop failed; 2 bad\n"
-    "arguments or configuration; 3 no running instance (list).\n";
+    "arguments or configuration; 3 no running instance (list, stats, enable,\n"
+    "disable, reload, reopen; these exit 1 when the instance refused).\n";
 
 int main(int argc, char **argv)
 {
@@ -44,6 +50,11 @@ int main(int argc, char **argv)
             {"check", cmd_check},
             {"replay", cmd_replay},
             {"new-plugin", cmd_new_plugin},
+            {"stats", cmd_stats},
+            {"enable", cmd_enable},
+            {"disable", cmd_disable},
+            {"reload", cmd_reload},
+            {"reopen", cmd_reopen},
         };
 
         /*

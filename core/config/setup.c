@@ -20,6 +20,9 @@
 #define PROBEKIT_PLUGIN_RELDIR "../lib/probekit/plugins"
 #endif
 
+/* Where errors go: stderr, or the stream a reload collects them in (setup_args.errors). */
+static FILE *error_stream;
+
 const char *builtin_plugin_dir(void)
 {
         static char dir[PATH_MAX + 64];
@@ -144,14 +147,14 @@ static int read_config(struct setup *s, const struct setup_args *args)
                 rc = config_read_string("built-in default", "", &s->cfg, s->errors,
                                         sizeof(s->errors));
         if (rc && rc != -EINVAL) {
-                errlist_print(stderr, s->errors);
+                errlist_print(error_stream, s->errors);
                 return rc;
         }
         globals_rc = plan_read_globals(&s->cfg, &s->global, s->errors, sizeof(s->errors));
         if (!rc)
                 rc = globals_rc;
         if (globals_rc == -ENOMEM || (globals_rc && !s->global.values)) {
-                errlist_print(stderr, s->errors);
+                errlist_print(error_stream, s->errors);
                 return globals_rc;
         }
         s->config_rc = rc;
@@ -164,7 +167,7 @@ static int report_errors(struct setup *s, int rc)
         if (!rc)
                 rc = s->config_rc;
         if (rc)
-                errlist_print(stderr, s->errors);
+                errlist_print(error_stream, s->errors);
         return rc;
 }
 
@@ -179,11 +182,12 @@ static int load_plugins(struct setup *s, const struct setup_args *args, bool col
         int rc;
 
         memset(s, 0, sizeof(*s));
+        error_stream = args->errors ? args->errors : stderr;
         rc = read_config(s, args);
         if (rc)
                 return rc;
         if (s->config_rc && !collecting) {
-                errlist_print(stderr, s->errors);
+                errlist_print(error_stream, s->errors);
                 return s->config_rc;
         }
         rc = add_builtin_sinks(s);
@@ -222,13 +226,13 @@ static int apply_overrides(struct setup *s, const struct setup_args *args)
                 if (!values[i])
                         continue;
                 if (option_set_assign(&s->global, keys[i], values[i], 0, err, sizeof(err))) {
-                        fprintf(stderr, "probekit: --%s: %s\n", keys[i], err);
+                        fprintf(error_stream, "probekit: --%s: %s\n", keys[i], err);
                         return -EINVAL;
                 }
         }
         if (args->metrics && *args->metrics &&
             metrics_parse_address(args->metrics, &addr, err, sizeof(err))) {
-                fprintf(stderr, "probekit: --metrics: %s\n", err);
+                fprintf(error_stream, "probekit: --metrics: %s\n", err);
                 return -EINVAL;
         }
         return 0;
@@ -254,13 +258,13 @@ static int add_main_sink(struct setup *s)
         if (!rc)
                 rc = option_set_assign(&spec.opts, "output", output, 0, err, sizeof(err));
         if (rc) {
-                fprintf(stderr, "probekit: main sink: %s\n", err);
+                fprintf(error_stream, "probekit: main sink: %s\n", err);
                 return rc;
         }
         err[0] = '\0';
         rc = spec_validate(&spec, s->cfg.path, err, sizeof(err));
         if (rc) {
-                errlist_print(stderr, err);
+                errlist_print(error_stream, err);
                 plan_spec_free(&spec);
                 return rc;
         }

@@ -7,6 +7,7 @@
 #define PK_CORE_SETUP_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "loader.h"
@@ -32,6 +33,7 @@ struct setup_args {
         const char *metrics; /* --metrics ADDRESS:PORT */
         char **probes;       /* --probes */
         size_t n_probes;
+        FILE *errors; /* where errors are printed; NULL: stderr (a reload collects them) */
 };
 
 struct setup {

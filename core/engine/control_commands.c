@@ -14,6 +14,11 @@ static int control_cmd_help(const struct control_call *call, struct strbuf *out)
 static const struct control_command commands[] = {
     {"help", control_cmd_help, 0, 0, "the commands this instance answers"},
     {"list", control_cmd_list, 0, 0, "probes and sinks: state, mode, counters, since when"},
+    {"stats", control_cmd_stats, 0, 0, "counters and rates of every probe and sink"},
+    {"enable", control_cmd_enable, 1, 1, "start one configured instance: enable NAME"},
+    {"disable", control_cmd_disable, 1, 1, "stop one instance, the others untouched: disable NAME"},
+    {"reload", control_cmd_reload, 0, 0, "re-read the configuration, apply what changed"},
+    {"reopen", control_cmd_reopen, 0, 0, "reopen every sink's output (log rotation)"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -49,5 +49,10 @@ int control_error(const struct control_call *call, struct strbuf *out, const cha
 
 /* Handlers defined in their own files. */
 int control_cmd_list(const struct control_call *call, struct strbuf *out);
+int control_cmd_stats(const struct control_call *call, struct strbuf *out);
+int control_cmd_enable(const struct control_call *call, struct strbuf *out);
+int control_cmd_disable(const struct control_call *call, struct strbuf *out);
+int control_cmd_reopen(const struct control_call *call, struct strbuf *out);
+int control_cmd_reload(const struct control_call *call, struct strbuf *out);
 
 #endif

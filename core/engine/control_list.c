@@ -1,14 +1,36 @@
 // SPDX-License-Identifier: MIT
 /* `list`: every probe and sink, its state, mode, counters and since when it runs. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "control_commands.h"
 #include "probe.h"
 #include "run.h"
 #include "sink_host.h"
 #include "strbuf.h"
+
+/* The kernel's ids of the instance's BPF links (as `bpftool link` shows them). */
+static void describe_links(const struct pk_instance *inst, struct strbuf *out)
+{
+        unsigned listed = 0;
+
+        strbuf_printf(out, ",\"links\":[");
+        for (size_t i = 0; i < inst->n_links; i++) {
+                struct bpf_link_info info;
+                __u32 len = sizeof(info);
+
+                memset(&info, 0, sizeof(info));
+                if (bpf_obj_get_info_by_fd(bpf_link__fd(inst->links[i]), &info, &len))
+                        continue;
+                strbuf_printf(out, "%s%u", listed++ ? "," : "", info.id);
+        }
+        strbuf_printf(out, "]");
+}
 
 static void describe_instance(const struct pk_instance *inst, struct strbuf *out)
 {
@@ -37,6 +59,7 @@ static void describe_instance(const struct pk_instance *inst, struct strbuf *out
                               "\"ring_size\":%lld",
                               (unsigned long long)inst->events, (unsigned long long)inst->drops,
                               (unsigned long long)inst->malformed, ring ? (long long)ring->i : 0LL);
+                describe_links(inst, out);
         } else {
                 sink_counters_json(inst, out);
         }
@@ -99,11 +122,7 @@ int control_cmd_list(const struct control_call *call, struct strbuf *out)
 {
         struct run *run = call->run;
 
-        /* refresh the kernel drop counters so the reply is current */
-        for (size_t i = 0; i < run->n_probes; i++) {
-                if (run->probes[i].state == INSTANCE_ATTACHED)
-                        probe_read_drops(&run->probes[i]);
-        }
+        run_read_drops(run); /* the reply is current */
         if (call->json)
                 describe_json(run, out);
         else

@@ -20,6 +20,7 @@ enum instance_state {
         INSTANCE_FAILED,
         INSTANCE_DISABLED,
         INSTANCE_DETACHED,
+        INSTANCE_REMOVED, /* gone from the configuration at a reload; its slot and counters stay */
 };
 
 struct pk_instance {
@@ -44,12 +45,16 @@ struct pk_instance {
         uint64_t malformed;       /* samples skipped: wrong size or unknown type, decode failed */
         uint64_t drops;           /* failed ring buffer reserves counted in the kernel */
         uint64_t drops_logged;    /* drops already reported on stderr */
+        uint64_t drops_before;    /* kernel drops of earlier runs (before a disable or restart) */
+        uint64_t events_at_tick;  /* `events` at the last stats interval */
+        double events_per_s;      /* over the last stats interval */
         uint64_t *events_by_type; /* per desc.events[] entry, for metrics; NULL for sinks */
         double ring_fill_ratio;   /* fullest ring fill of the last stats interval, 0 to 1 */
 
         /* sinks: what the host counts (sink_counters() adds the sink's own stats()) */
-        uint64_t sink_accepted; /* write() returned 0 */
-        uint64_t sink_refused;  /* write() returned -errno: dropped */
+        uint64_t sink_accepted;  /* write() returned 0 */
+        uint64_t sink_refused;   /* write() returned -errno: dropped */
+        uint64_t sink_abandoned; /* still queued when the drain at exit gave up: dropped */
 };
 
 const char *instance_state_name(enum instance_state state);

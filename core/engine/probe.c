@@ -397,7 +397,7 @@ void probe_read_drops(struct pk_instance *inst)
                 for (int i = 0; i < ncpu; i++)
                         total += per_cpu[i];
         }
-        inst->drops = total;
+        inst->drops = inst->drops_before + total;
 }
 
 void probe_stop(struct pk_instance *inst)
@@ -406,6 +406,8 @@ void probe_stop(struct pk_instance *inst)
 
         if (inst->obj) {
                 probe_read_drops(inst);
+                /* the next start counts from a new map: keep what this one counted */
+                inst->drops_before = inst->drops;
                 if (d->probe->detach)
                         d->probe->detach(inst->plugin_state);
                 close_object(inst);

@@ -75,6 +75,7 @@ static int add_to_epoll(int epoll_fd, int fd, enum loop_source tag)
 struct ring_source {
         struct ring_reader reader;
         struct pk_instance *inst;
+        int map_fd; /* the instance's BPF object owns it */
 };
 
 /* ring_reader callback: one sample of one probe. */
@@ -112,6 +113,7 @@ static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
                 return rc;
         }
         grown[run->n_rings].inst = inst;
+        grown[run->n_rings].map_fd = map_fd;
         run->n_rings++;
         return 0;
 }
@@ -183,12 +185,20 @@ static int instance_from_spec(struct pk_instance *inst, struct instance_spec *sp
         return 0;
 }
 
+static void consume_rings(struct run *run);
+
 static int split_plan(struct run *run, struct plan *plan)
 {
-        run->probes = calloc(plan->n_specs + 1, sizeof(*run->probes));
-        run->sinks = calloc(plan->n_specs + 1, sizeof(*run->sinks));
+        /* instances never move: rings and plugins hold their addresses; reloads add to the end */
+        run->probes = calloc(RUN_MAX_INSTANCES, sizeof(*run->probes));
+        run->sinks = calloc(RUN_MAX_INSTANCES, sizeof(*run->sinks));
         if (!run->probes || !run->sinks)
                 return -ENOMEM;
+        if (plan->n_specs > RUN_MAX_INSTANCES) {
+                log_error(NULL, "%zu instances configured; at most %d run at once", plan->n_specs,
+                          RUN_MAX_INSTANCES);
+                return -E2BIG;
+        }
         for (size_t i = 0; i < plan->n_specs; i++) {
                 struct instance_spec *spec = &plan->specs[i];
                 int rc;
@@ -201,6 +211,94 @@ static int split_plan(struct run *run, struct plan *plan)
                         return rc;
         }
         return 0;
+}
+
+struct pk_instance *run_find_instance(struct run *run, const char *name)
+{
+        for (size_t i = 0; i < run->n_probes; i++) {
+                if (run->probes[i].name && !strcmp(run->probes[i].name, name))
+                        return &run->probes[i];
+        }
+        for (size_t i = 0; i < run->n_sinks; i++) {
+                if (run->sinks[i].name && !strcmp(run->sinks[i].name, name))
+                        return &run->sinks[i];
+        }
+        return NULL;
+}
+
+int run_add_instance(struct run *run, struct instance_spec *spec, struct pk_instance **out)
+{
+        bool sink = spec->plugin->desc.kind == PK_KIND_SINK;
+        struct pk_instance *slot = run_find_instance(run, spec->name);
+        size_t *n = sink ? &run->n_sinks : &run->n_probes;
+
+        /* a removed instance of this name gives its slot back */
+        if (slot && slot->state != INSTANCE_REMOVED)
+                return -EEXIST;
+        if (!slot) {
+                if (*n == RUN_MAX_INSTANCES)
+                        return -E2BIG;
+                slot = sink ? &run->sinks[(*n)++] : &run->probes[(*n)++];
+        } else {
+                run_release_instance(slot);
+        }
+        *out = slot;
+        return instance_from_spec(slot, spec);
+}
+
+void run_release_instance(struct pk_instance *inst)
+{
+        option_set_free(&inst->opts);
+        free(inst->name);
+        free(inst->events_by_type);
+        inst->name = NULL;
+        inst->events_by_type = NULL;
+}
+
+int run_start_instance(struct run *run, struct pk_instance *inst)
+{
+        struct probe_env env = {.mount_tracefs = run->opts.mount_tracefs};
+
+        inst->reason[0] = '\0';
+        if (inst->plugin->desc.kind == PK_KIND_SINK)
+                return sink_host_open(inst);
+        return probe_start(inst, &env);
+}
+
+/* Close the rings of `inst` and forget them (the rest keep their order). */
+static void remove_rings_of(struct run *run, const struct pk_instance *inst)
+{
+        size_t kept = 0;
+
+        for (size_t i = 0; i < run->n_rings; i++) {
+                struct ring_source *src = &run->rings[i];
+
+                if (src->inst != inst) {
+                        run->rings[kept++] = *src;
+                        continue;
+                }
+                epoll_ctl(run->epoll_fd, EPOLL_CTL_DEL, src->map_fd, NULL);
+                ring_reader_close(&src->reader);
+        }
+        run->n_rings = kept;
+}
+
+void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_state after)
+{
+        if (inst->plugin->desc.kind == PK_KIND_SINK) {
+                if (sink_host_flush(inst) == -EPIPE)
+                        reader_gone(run);
+                sink_host_close(inst);
+        } else {
+                /* what its ring holds was traced: deliver it before detaching */
+                consume_rings(run);
+                remove_rings_of(run, inst);
+                probe_stop(inst);
+                inst->mode = NULL;
+        }
+        inst->state = after;
+        inst->since_ns = 0;
+        inst->events_per_s = 0;
 }
 
 static int setup_fds(struct run *run)
@@ -345,6 +443,14 @@ static void consume_rings(struct run *run)
         }
 }
 
+void run_read_drops(struct run *run)
+{
+        for (size_t i = 0; i < run->n_probes; i++) {
+                if (run->probes[i].state == INSTANCE_ATTACHED)
+                        probe_read_drops(&run->probes[i]);
+        }
+}
+
 static void check_drops(struct run *run)
 {
         for (size_t i = 0; i < run->n_probes; i++) {
@@ -396,6 +502,19 @@ static void tick_plugins(struct run *run)
         }
 }
 
+/* Each probe's events per second over the stats interval that just ended. */
+static void measure_rates(struct run *run, uint64_t elapsed_ns)
+{
+        for (size_t i = 0; i < run->n_probes; i++) {
+                struct pk_instance *inst = &run->probes[i];
+
+                if (elapsed_ns && run->last_stats_ns)
+                        inst->events_per_s = (double)(inst->events - inst->events_at_tick) * 1e9 /
+                                             (double)elapsed_ns;
+                inst->events_at_tick = inst->events;
+        }
+}
+
 static void on_timer(struct run *run)
 {
         uint64_t expirations, now = monotonic_ns();
@@ -404,6 +523,7 @@ static void on_timer(struct run *run)
                 return;
         consume_rings(run);
         if (now - run->last_stats_ns >= (uint64_t)run->opts.stats_interval_s * 1000000000ULL) {
+                measure_rates(run, now - run->last_stats_ns);
                 run->last_stats_ns = now;
                 clock_refresh_offset();
                 check_drops(run);
@@ -425,6 +545,13 @@ static void on_signal(struct run *run)
 
         if (read(run->signal_fd, &info, sizeof(info)) != sizeof(info))
                 return;
+        if (info.ssi_signo == SIGHUP) {
+                /* the daemon convention: re-read the configuration and reopen the outputs */
+                log_info(NULL, "Hangup received: reloading the configuration");
+                run_reload(run, NULL, false);
+                run_reopen_sinks(run);
+                return;
+        }
         if (info.ssi_signo == SIGUSR1) {
                 /* logrotate's postrotate: the outputs were renamed or copied */
                 log_info(NULL, "SIGUSR1 received: reopening the outputs");
@@ -543,25 +670,29 @@ void run_teardown(struct run *run)
 {
         stop_probes(run);
         flush_sinks(run);
+        for (size_t i = 0; i < run->n_sinks; i++)
+                sink_host_drain(&run->sinks[i]);
         if (!run->sink_open_failed)
                 log_final_summary(run);
         for (size_t i = 0; i < run->n_probes; i++) {
-                option_set_free(&run->probes[i].opts);
-                free(run->probes[i].name);
-                free(run->probes[i].events_by_type);
+                run_release_instance(&run->probes[i]);
         }
         for (size_t i = 0; i < run->n_sinks; i++) {
                 struct pk_instance *sink = &run->sinks[i];
 
                 sink_host_close(sink);
-                option_set_free(&sink->opts);
-                free(sink->name);
+                run_release_instance(sink);
         }
         control_server_close(run->control);
         run->control = NULL;
         close_fd(&run->timer_fd);
         close_fd(&run->signal_fd);
         close_fd(&run->epoll_fd);
+        for (size_t i = 0; i < run->n_retired_plugins; i++)
+                plugin_set_free(&run->retired_plugins[i]);
+        free(run->retired_plugins);
+        run->retired_plugins = NULL;
+        run->n_retired_plugins = 0;
         free(run->probes);
         free(run->sinks);
         run->probes = run->sinks = NULL;

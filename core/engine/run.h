@@ -16,6 +16,10 @@
 struct control_server;
 struct metrics_server;
 struct ring_source;
+struct setup;
+struct setup_args;
+struct plugin_set;
+struct strbuf;
 
 struct run_options {
         int64_t flush_interval_ms;
@@ -24,6 +28,9 @@ struct run_options {
         const char *control_socket;  /* NULL or "": none */
         const char *metrics_address; /* NULL or "": no /metrics endpoint */
         bool mount_tracefs;
+        /* for reloads: the setup the run started from and how it was made (NULL: no reload) */
+        struct setup *setup;
+        const struct setup_args *setup_args;
 };
 
 struct run {
@@ -42,10 +49,12 @@ struct run {
         struct metrics_server *metrics; /* NULL when metrics are off */
         uint64_t last_stats_ns;         /* CLOCK_MONOTONIC of the last drop check and tick */
         bool stop;
-        bool reader_gone;        /* a sink's write or flush met EPIPE */
-        bool sink_open_failed;   /* a start-up error: exit 2 */
-        uint64_t lost_in_kernel; /* set by run_teardown() */
-        uint64_t lost_in_sinks;  /* set by run_teardown() */
+        bool reader_gone;                   /* a sink's write or flush met EPIPE */
+        bool sink_open_failed;              /* a start-up error: exit 2 */
+        uint64_t lost_in_kernel;            /* set by run_teardown() */
+        uint64_t lost_in_sinks;             /* set by run_teardown() */
+        struct plugin_set *retired_plugins; /* plugin sets replaced by reloads */
+        size_t n_retired_plugins;
 };
 
 /* Take ownership of the plan's specs, open the sinks and start the probes. */
@@ -54,6 +63,38 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
 int run_loop(struct run *run);
 /* Drain the rings, detach every probe, flush and close the sinks. */
 void run_teardown(struct run *run);
+
+/* Probes, and sinks, that can exist at once (each array is allocated once). */
+#define RUN_MAX_INSTANCES 256
+
+/* The probe or sink named `name` (a removed one too), or NULL. */
+struct pk_instance *run_find_instance(struct run *run, const char *name);
+/*
+ * Take `spec` (name and options move into the instance) into a new slot, or
+ * the slot of a removed instance of its name. Not started yet. 0 or -errno.
+ */
+int run_add_instance(struct run *run, struct instance_spec *spec, struct pk_instance **out);
+/* Free the name and options of an instance that is stopped. */
+void run_release_instance(struct pk_instance *inst);
+/* Start one instance: a probe loads and attaches, a sink opens. 0 or -errno (state FAILED). */
+int run_start_instance(struct run *run, struct pk_instance *inst);
+/*
+ * Stop one instance and leave it in state `after` (DISABLED, DETACHED,
+ * REMOVED): a probe's rings are delivered first, then it is detached and
+ * unloaded; a sink is flushed and closed. Its counters stay.
+ */
+void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_state after);
+
+/* Read every attached probe's kernel drop counter. */
+void run_read_drops(struct run *run);
+
+/*
+ * Read the configuration again and apply what changed (see reload.c). The
+ * outcome, or every error with file:line, goes to `report` (NULL: the log
+ * only). 0; -EINVAL when the configuration was refused (nothing changed);
+ * -EAGAIN when it was applied but some instance failed to start.
+ */
+int run_reload(struct run *run, struct strbuf *report, bool json);
 
 /* Deliver one record to every sink (also used by the host's emit()). */
 int run_deliver(const struct pk_record *rec, void *run);

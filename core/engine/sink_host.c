@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "probe.h"
@@ -22,7 +23,8 @@ void sink_counters(const struct pk_instance *sink, struct pk_sink_stats *out)
                 out->records = sink->sink_accepted;
                 out->errors = sink->sink_refused;
         }
-        out->dropped += sink->sink_refused;
+        out->dropped += sink->sink_refused + sink->sink_abandoned;
+        out->queued -= out->queued < sink->sink_abandoned ? out->queued : sink->sink_abandoned;
         if (!out->condition && sink->state == INSTANCE_FAILED)
                 out->condition = sink->reason;
 }
@@ -72,6 +74,45 @@ int sink_host_flush(struct pk_instance *sink)
         rc = ops(sink)->flush(sink->plugin_state);
         /* any other error the sink counts and retries on its own */
         return rc == -EPIPE ? -EPIPE : 0;
+}
+
+#define SINK_DRAIN_PATIENCE_MS 2000
+#define SINK_DRAIN_MAX_MS      60000
+
+static uint64_t now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void sink_host_drain(struct pk_instance *sink)
+{
+        struct timespec pause = {.tv_nsec = 10 * 1000000L};
+        uint64_t start = now_ms(), progress_at = start, last;
+        struct pk_sink_stats st;
+
+        if (!sink->plugin_state || !ops(sink)->stats)
+                return;
+        sink_counters(sink, &st);
+        if (st.queued)
+                log_info(sink->name, "delivering the %llu records it still holds",
+                         (unsigned long long)st.queued);
+        for (last = st.queued; st.queued > 0; sink_counters(sink, &st)) {
+                uint64_t now = now_ms();
+
+                if (st.queued < last) {
+                        last = st.queued;
+                        progress_at = now;
+                }
+                if (now - progress_at >= SINK_DRAIN_PATIENCE_MS ||
+                    now - start >= SINK_DRAIN_MAX_MS) {
+                        sink->sink_abandoned = st.queued;
+                        break;
+                }
+                nanosleep(&pause, NULL);
+        }
 }
 
 int sink_host_reopen(struct pk_instance *sink)

@@ -33,6 +33,14 @@ int sink_host_open(struct pk_instance *sink);
 int sink_host_write(struct pk_instance *sink, const struct pk_record *rec);
 /* Flushes an open sink; -EPIPE when the reader is gone, else 0. */
 int sink_host_flush(struct pk_instance *sink);
+/*
+ * At exit, after the last flush: gives a sink that still holds records (a
+ * network sink's queue, acknowledgements still due: stats().queued) time to
+ * deliver them, as long as it makes progress; what it holds when it stops
+ * making progress for SINK_DRAIN_PATIENCE_MS (or after SINK_DRAIN_MAX_MS)
+ * is counted as dropped, so the summary that follows adds up.
+ */
+void sink_host_drain(struct pk_instance *sink);
 /* Reopens an open sink's output (log rotation); 0 or -errno. */
 int sink_host_reopen(struct pk_instance *sink);
 /* Closes the sink if it is open, whatever its state, and frees its options and name. */

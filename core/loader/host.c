@@ -65,6 +65,8 @@ const char *instance_state_name(enum instance_state state)
                 return "disabled";
         case INSTANCE_DETACHED:
                 return "detached";
+        case INSTANCE_REMOVED:
+                return "removed";
         }
         return "?";
 }

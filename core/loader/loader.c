@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "decode.h"
@@ -499,6 +500,9 @@ int plugin_set_add(struct plugin_set *set, const struct pk_plugin *desc, void *d
 
 int plugin_set_load_file(struct plugin_set *set, const char *path, char *why, size_t why_len)
 {
+        char load_name[4200];
+        struct plugin_file_id id;
+        struct stat st;
         pk_plugin_entry_fn entry;
         void *dl;
         int fd, rc;
@@ -516,10 +520,18 @@ int plugin_set_load_file(struct plugin_set *set, const char *path, char *why, si
                 return rc;
         }
         rc = plugin_file_trusted(fd, path, why, why_len);
+        if (!rc)
+                rc = fstat(fd, &st) ? -errno : 0;
+        if (!rc) {
+                plugin_file_id_from_stat(&st, &id);
+                rc = plugin_load_name(fd, path, &id, load_name, sizeof(load_name));
+                if (rc)
+                        snprintf(why, why_len, "cannot be copied for loading: %s", strerror(-rc));
+        }
         close(fd);
         if (rc)
                 return rc;
-        dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        dl = dlopen(load_name, RTLD_NOW | RTLD_LOCAL);
         if (!dl) {
                 snprintf(why, why_len, "cannot be loaded: %s (check its dependencies with ldd(1))",
                          dlerror());
@@ -533,9 +545,12 @@ int plugin_set_load_file(struct plugin_set *set, const char *path, char *why, si
                 return -ENOEXEC;
         }
         rc = plugin_set_add(set, entry(), dl, path, why, why_len);
-        if (rc)
+        if (rc) {
                 dlclose(dl);
-        return rc;
+                return rc;
+        }
+        set->items[set->n - 1].file = id;
+        return 0;
 }
 
 static int compare_names(const void *a, const void *b)

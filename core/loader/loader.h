@@ -12,6 +12,7 @@
 #include <probekit/plugin.h>
 
 #include "btf_fields.h"
+#include "plugin_copy.h"
 
 struct plugin_handle {
         struct pk_plugin desc; /* the plugin's descriptor, zero-extended to the host's size */
@@ -22,6 +23,8 @@ struct plugin_handle {
         const char **attach_choices;
         /* the event tables resolved from BTF (desc.events points here when any) */
         struct btf_fields btf;
+        /* the file as it was loaded (zero for built-ins): a reload restarts what changed */
+        struct plugin_file_id file;
 };
 
 /* A plugin file that was not loaded, and why ("shadowed" ones lost to a same-named plugin). */

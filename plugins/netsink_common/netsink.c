@@ -186,13 +186,18 @@ const char *netsink_opt_or_null(const struct pk_host *host, struct pk_instance *
         return host->opt_is_set(inst, key) ? host->opt_string(inst, key) : NULL;
 }
 
-/* Waits until `until` (monotonic ns) or a stop; the lock is held. */
+/*
+ * Waits until `until` (monotonic ns), or until a stop is asked for meanwhile
+ * (once stopping, back-off waits go on: the deadline bounds them); the lock
+ * is held.
+ */
 static void wait_until(struct netsink *ns, uint64_t until)
 {
         struct timespec ts = {.tv_sec = (time_t)(until / 1000000000ULL),
                               .tv_nsec = (long)(until % 1000000000ULL)};
+        bool was_stopping = ns->stopping;
 
-        while (!ns->stopping && netsink_now_ns() < until)
+        while (!(ns->stopping && !was_stopping) && netsink_now_ns() < until)
                 if (pthread_cond_timedwait(&ns->wake, &ns->lock, &ts) == ETIMEDOUT)
                         break;
 }

@@ -175,10 +175,11 @@ uint64_t netsink_now_ns(void);
                 .help = "longest wait between two connection attempts",                            \
             },                                                                                     \
         {                                                                                          \
-                .key = "close_timeout_ms", .type = PK_OPT_INT, .default_value = "3000", .min = 0,  \
+                .key = "close_timeout_ms", .type = PK_OPT_INT, .default_value = "1000", .min = 0,  \
                 .max = 600000,                                                                     \
-                .help = "at exit, how long the sink goes on delivering what it holds; the rest "   \
-                        "is counted as dropped",                                                   \
+                .help = "at close, how long the sink goes on delivering what it still holds "      \
+                        "(probekit first waits at exit while it makes progress); the rest is "     \
+                        "counted as dropped",                                                      \
         }
 
 #endif /* NETSINK_H */

@@ -50,3 +50,26 @@ class Totals:
     def __repr__(self):
         return (f"accepted {self.accepted}, delivered {self.delivered}, dropped {self.dropped}, "
                 f"errors {self.errors}")
+
+
+HOST_SUMMARY = re.compile(r"probekit: sink: (?:warning: )?(\d+) records written \((\d+) bytes\), "
+                          r"(\d+) dropped")
+
+
+def host_summary(stderr):
+    """(records, dropped) from probekit's own exit summary of the sink, or None."""
+    found = HOST_SUMMARY.findall(stderr)
+    return (int(found[-1][0]), int(found[-1][2])) if found else None
+
+
+def check_accounting(pk, what):
+    """`probekit list --json` now: the sink's records + dropped + queued equal
+    the events tp_exec handed it. Returns the sink's entry."""
+    from pktest import check_eq
+    listing = pk.list_json()
+    events = next((p.get("events") for p in listing.get("probes", [])
+                   if p.get("name") == "tp_exec"), None)
+    sink = next((s for s in listing.get("sinks", []) if s.get("name") == "sink"), {})
+    total = sum(sink.get(k, 0) for k in ("records", "dropped", "queued"))
+    check_eq(total, events, f"{what}: probekit list: records + dropped + queued == events")
+    return sink

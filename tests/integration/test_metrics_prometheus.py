@@ -132,8 +132,12 @@ with Probekit(config, fmt="none") as pk:
     check(stats_fd is not None, "BPF_ENABLE_STATS gives a descriptor")
     if stats_fd is not None:
         time.sleep(0.5)  # the workload runs tp_exec's programs meanwhile
-        m = parse_metrics(http_get(f"http://127.0.0.1:{port}/metrics")[2])
+        text = http_get(f"http://127.0.0.1:{port}/metrics")[2]
         os.close(stats_fd)
+        rc, lint = promtool_check(text)
+        check(rc == 0 and not lint.strip(), "promtool check metrics is clean with BPF cost too",
+              lint)
+        m = parse_metrics(text)
         runs = samples(m, "probekit_bpf_runs_total", probe="tp_exec")
         check(runs and sum(v for _, v in runs) > 0, "tp_exec's programs ran, per the kernel",
               str(runs))

@@ -15,7 +15,8 @@ import threading
 
 from netservers import NatsServer, nats_cluster, stream_get, wait_until
 from pktest import Probekit, check, check_eq, done
-from sinktest import NAME, Totals, config, make_program, run_execs, wait_events
+from sinktest import (Totals, check_accounting, config, host_summary, make_program, run_execs,
+                      wait_events)
 
 N = 20
 HOST = socket.gethostname().replace(".", "_")
@@ -35,6 +36,9 @@ def check_totals(pk, emitted, what, dropped=0):
     check_eq(totals.delivered + totals.dropped, totals.accepted,
              f"{what}: acknowledged + dropped == accepted")
     check_eq(totals.dropped, dropped, f"{what}: dropped")
+    check_eq(host_summary(pk.stderr), (totals.delivered, totals.dropped),
+             f"{what}: the exit summary shows the sink's own counts")
+    check_eq(pk.returncode, 4 if dropped else 0, f"{what}: exit status")
     return totals
 
 
@@ -44,6 +48,9 @@ def test_single(program, folder):
             run_execs(program, N)
             wait_events(pk, N)
             wait_until(lambda: server.stream_messages("PROBEKIT") == N, 10)
+            sink = check_accounting(pk, "single server")
+            check_eq((sink.get("records"), sink.get("queued")), (N, 0),
+                     "probekit list: every record acknowledged")
         events = {e["ts"]: e for e in pk.select(probe="tp_exec", event="exec")}
         check_eq(len(events), N, f"the json sink saw {N} exec events")
         check_eq(server.stream_messages("PROBEKIT"), N, f"the stream holds {N} messages")
@@ -68,10 +75,14 @@ def test_restart(program, folder):
             down = wait_until(lambda: "disconnected from the NATS server" in pk.read_stderr(),
                               5)
             check(down, "restart: the lost connection is logged", pk.read_stderr())
+            sink = check_accounting(pk, "restart, server down")
+            check(str(sink.get("condition")).startswith("reconnecting:"),
+                  "restart: probekit list shows the sink reconnecting", repr(sink))
             server.start()
             run_execs(program, 40, pause=0.005)
             wait_events(pk, 100)
             wait_until(lambda: server.stream_messages("PROBEKIT") == 100, 15)
+            check_accounting(pk, "restart, at the end")
         stored = server.stream_messages("PROBEKIT")
     finally:
         server.stop()
@@ -90,6 +101,11 @@ def test_down_at_start(program, folder):
             run_execs(program, 5)
             logged = wait_until(lambda: "cannot reach" in pk.read_stderr(), 5)
             check(logged, "down at start: the unreachable server is logged", pk.read_stderr())
+            wait_events(pk, 5)
+            sink = check_accounting(pk, "down at start")
+            check(str(sink.get("condition")).startswith("reconnecting:") and
+                  sink.get("queued") == 5, "down at start: list shows 5 queued, reconnecting",
+                  repr(sink))
             server.start()
             run_execs(program, 5)
             wait_until(lambda: server.stream_messages("PROBEKIT") == 10, 10)
@@ -137,6 +153,7 @@ def test_cluster(program, folder):
             check(leader is not None, "cluster: the R3 stream has a leader")
             if leader:
                 leader.kill()
+            check_accounting(pk, "cluster, leader killed")
             producer.join(60)
             stop.set()
             wait_events(pk, count[0])

@@ -16,7 +16,8 @@ import time
 
 from netservers import Rsyslog, make_tls_files, parse_rsyslog_line, wait_until
 from pktest import Probekit, check, check_eq, done
-from sinktest import NAME, Totals, make_program, run_execs, wait_events
+from sinktest import (NAME, Totals, check_accounting, host_summary, make_program, run_execs,
+                      wait_events)
 from sinktest import config as sinktest_config
 
 N = 20
@@ -67,6 +68,10 @@ def deliver_and_compare(program, server, sink_options, what, pri=14):
     with Probekit(config(sink_options)) as pk:
         run_execs(program, N)
         wait_events(pk, N)
+        wait_until(lambda: len(server.lines()) >= since + N, 10)
+        sink = check_accounting(pk, what)
+        check_eq((sink.get("records"), sink.get("dropped"), sink.get("condition")), (N, 0, None),
+                 f"{what}: probekit list shows {N} records, none dropped, no condition")
     events = {e["ts"]: e for e in pk.select(probe="tp_exec", event="exec")}
     check_eq(len(events), N, f"{what}: the json sink saw {N} exec events")
     wait_until(lambda: len(server.lines()) >= since + N, 10)
@@ -81,6 +86,7 @@ def deliver_and_compare(program, server, sink_options, what, pri=14):
     totals = Totals(pk.stderr)
     check_eq((totals.accepted, totals.delivered), (N, N),
              f"{what}: the sink counts {N} accepted, {N} delivered")
+    check_eq(host_summary(pk.stderr), (N, 0), f"{what}: the exit summary: {N} records, 0 dropped")
     check_eq(pk.returncode, 0, f"{what}: probekit exits 0")
     return got
 
@@ -142,6 +148,8 @@ def test_tls(program, folder):
                  "tls, unknown CA: 3 accepted, 0 delivered, 3 dropped")
         check("TLS handshake" in pk.stderr, "tls, unknown CA: the handshake failure is logged",
               pk.stderr)
+        check_eq(host_summary(pk.stderr), (0, 3), "tls, unknown CA: the exit summary: 3 dropped")
+        check_eq(pk.returncode, 4, "tls, unknown CA: a run that lost records exits 4")
         check_eq(len(server.lines()), N, "tls, unknown CA: rsyslog got nothing more")
 
 
@@ -157,11 +165,17 @@ def test_restart(program, folder):
             run_execs(program, 30, pause=0.005)
             down = wait_until(lambda: "reconnecting" in pk.read_stderr(), 5)
             check(down, "the lost connection is logged", pk.read_stderr())
+            sink = check_accounting(pk, "restart, server down")
+            check(str(sink.get("condition")).startswith("reconnecting:"),
+                  "restart: probekit list shows the sink reconnecting", repr(sink))
             run_execs(program, 10)
             server.start()
+            check_accounting(pk, "restart, server back")
             run_execs(program, 30, pause=0.005)
             wait_events(pk, 100)
             wait_until(lambda: len(server.lines()) >= 100, 5)
+            sink = check_accounting(pk, "restart, at the end")
+            check_eq(sink.get("condition"), None, "restart: no condition once reconnected")
     finally:
         server.stop()
     totals = Totals(pk.stderr)
@@ -171,6 +185,8 @@ def test_restart(program, folder):
         accepted, delivered, dropped, errors = (totals.accepted, totals.delivered,
                                                 totals.dropped, totals.errors)
         check_eq(accepted, emitted, "restart: the sink accepted every event")
+        check_eq(host_summary(pk.stderr), (delivered, dropped),
+                 "restart: the exit summary shows the sink's own counts")
         check_eq(delivered + dropped, accepted, "restart: delivered + dropped == accepted")
         check(errors >= 1, "restart: the outage counts as errors", repr(totals))
         lines = server.lines()
@@ -194,6 +210,11 @@ def test_down_at_start(program, folder):
             run_execs(program, 5)
             logged = wait_until(lambda: "cannot reach" in pk.read_stderr(), 5)
             check(logged, "the unreachable server is logged", pk.read_stderr())
+            wait_events(pk, 5)
+            sink = check_accounting(pk, "down at start")
+            check(str(sink.get("condition")).startswith("reconnecting:") and
+                  sink.get("queued") == 5, "down at start: list shows 5 queued, reconnecting",
+                  repr(sink))
             server.start()
             wait_until(lambda: len(server.lines()) >= 5, 10)
             run_execs(program, 5)

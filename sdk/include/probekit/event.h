@@ -4,7 +4,9 @@
  * ring-buffer sample, and the read-only configuration the core writes into
  * every plugin's BPF object before it is loaded.
  *
- * Included from BPF code (after vmlinux.h) and from C/C++ user code.
+ * Included from BPF code (after vmlinux.h) and from C/C++ user code. Part
+ * of plugin ABI 2.0 (PK_ABI_MAJOR/MINOR and the version rules: plugin.h):
+ * both structs are frozen for the major.
  */
 #ifndef PROBEKIT_EVENT_H
 #define PROBEKIT_EVENT_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * probekit plugin ABI.
+ * probekit plugin ABI 2.0.
  *
  * A plugin is a shared object that exports one function,
  *
@@ -15,14 +15,18 @@
  * host comes through `struct pk_host`, a table of functions handed to its
  * callbacks. Plugins are loaded with dlopen(RTLD_NOW | RTLD_LOCAL).
  *
- * Version rules (see docs/writing-a-plugin.md):
+ * Version rules (see docs/writing-a-plugin.md, section 11). ABI 2 is the one
+ * deliberate break after ABI 1; from here on it only grows by minors:
  *   - appending a member to struct pk_plugin or struct pk_host (which carry
- *     their size), or a new enum value, bumps the minor;
- *   - the other structs are read as arrays (pk_option, pk_field,
+ *     their size), or a new enum value or flag bit, bumps the minor;
+ *   - the other structs are read as arrays (pk_option, pk_field, pk_name,
  *     pk_event_type, pk_attach_mode) or have no size (pk_probe_ops,
- *     pk_sink_ops): they are frozen for a major; a minor extends them only
- *     through new members of struct pk_plugin;
- *   - changing or removing anything bumps the major.
+ *     pk_sink_ops, pk_record, pk_sink_stats, and struct pk_event_header and
+ *     struct pk_bpf_config of event.h): they are frozen for a major; a minor
+ *     extends them only through new members of struct pk_plugin;
+ *   - changing or removing anything bumps the major. A host refuses a
+ *     plugin of another major (an ABI 1 plugin with "rebuild it against
+ *     SDK 2") or of a newer minor.
  *
  * This header is C11 and C++ clean and is the only header a plugin's user-space
  * part needs from probekit.

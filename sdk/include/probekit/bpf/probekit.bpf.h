@@ -11,6 +11,8 @@
  * configuration the core fills in before load (`pk_cfg`), and helpers that
  * apply the pid/uid/comm filters, fill the common header, and submit with the
  * batched wakeup policy. A plugin that uses them loses no event silently.
+ * The names the core looks up here (pk_events, pk_drops, pk_cfg) are part
+ * of plugin ABI 2.0 (see plugin.h for the version rules).
  */
 #ifndef PROBEKIT_BPF_H
 #define PROBEKIT_BPF_H
