@@ -27,6 +27,8 @@ packages=(
 	man-db systemd
 	# a program linking libreadline.so, for uprobe_bash's library lookup test
 	libreadline-dev
+	# the rotation test runs the real logrotate on probekit's output
+	logrotate
 	# network sinks' tests: real servers, certificates made with certtool
 	gnutls-bin nats-server rsyslog rsyslog-elasticsearch rsyslog-gnutls rsyslog-kafka
 	# kernel matrix (tests/vm)

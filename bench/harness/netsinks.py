@@ -97,7 +97,10 @@ def one_run(ctx, workload, sink, run_dir):
             raise HarnessError(f"load failed: {line}")
         result = parse_kv(line)
         tracer.query_drops()
-        tracer.stop()  # returns once the sink has delivered what it held
+        # returns once the sink has delivered what it held; 4: records were lost (counted below)
+        status = tracer.child.stop(timeout=300)
+        if status not in (0, 4, -2, 130):
+            raise HarnessError(f"probekit exited with {status}; see {tracer.log}")
         elapsed = time.monotonic() - start
         row = {"load_rate": (int(result.get("execs") or result.get("calls") or 0)
                              / (int(result["ns"]) / 1e9)),

@@ -102,6 +102,9 @@ int control_execute(struct run *run, char *line, struct strbuf *out)
         if (!cmd)
                 return control_error(&call, out, "unknown command (try `help`)");
         call.argc = n - first_arg;
+        /* without a format word, one more word than argv holds fits in words[] */
+        if (call.argc > CONTROL_MAX_ARGS)
+                return control_error(&call, out, "too many words in the request");
         for (int i = 0; i < call.argc; i++)
                 call.argv[i] = words[first_arg + i];
         if (call.argc < cmd->min_args || call.argc > cmd->max_args)

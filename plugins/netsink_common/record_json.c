@@ -94,7 +94,9 @@ static void put_plain_string(struct msgbuf *b, const char *s, size_t len)
         }
 }
 
-static void put_address(struct msgbuf *b, enum pk_field_type type, const union pk_value *value)
+/* The address as text, in quotes when `quoted` (JSON), or null. */
+static void put_address(struct msgbuf *b, enum pk_field_type type, const union pk_value *value,
+                        bool quoted)
 {
         char text[INET6_ADDRSTRLEN];
         const unsigned char *bytes = (const unsigned char *)value->str.ptr;
@@ -111,9 +113,11 @@ static void put_address(struct msgbuf *b, enum pk_field_type type, const union p
                 msgbuf_puts(b, "null");
                 return;
         }
-        msgbuf_putc(b, '"');
+        if (quoted)
+                msgbuf_putc(b, '"');
         msgbuf_puts(b, text);
-        msgbuf_putc(b, '"');
+        if (quoted)
+                msgbuf_putc(b, '"');
 }
 
 static void put_string_array(struct msgbuf *b, const union pk_value *value)
@@ -169,7 +173,7 @@ static void put_json_value(struct msgbuf *b, enum pk_field_type type, const unio
                 break;
         case PK_FIELD_IPV4:
         case PK_FIELD_IPV6:
-                put_address(b, type, value);
+                put_address(b, type, value, true);
                 break;
         default:
                 /* A type newer than this sink: say so rather than guess a layout. */
@@ -182,6 +186,8 @@ void value_text(struct msgbuf *b, const struct pk_field *field, const union pk_v
 {
         if (field->type == PK_FIELD_STR)
                 put_plain_string(b, value->str.ptr, value->str.ptr ? value->str.len : 0);
+        else if (field->type == PK_FIELD_IPV4 || field->type == PK_FIELD_IPV6)
+                put_address(b, field->type, value, false);
         else
                 put_json_value(b, field->type, value);
 }
