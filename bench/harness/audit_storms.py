@@ -125,7 +125,10 @@ def one_run(ctx, storm, make, matcher, run_dir):
         if load.wait(600) != 0:
             raise HarnessError(f"{storm.name} failed: {line}")
         result = parse_kv(line)
-        row = {"done": int(result[storm.count_key]), "wall_s": int(result["ns"]) / 1e9}
+        # CPU time too: the connect storm's wall time is bound by contention
+        # on the one listener and moves by ±20 % from run to run.
+        row = {"done": int(result[storm.count_key]), "wall_s": int(result["ns"]) / 1e9,
+               "cpu_s": load.cpu_seconds()}
         if tracer:
             wait_until_stable(output, tracer.child)
             if isinstance(tracer, Probekit):
@@ -153,6 +156,8 @@ def run_storm(ctx, storm):
             "done": rows[0]["done"],
             "wall_s": median([r["wall_s"] for r in rows]),
             "x_untraced": paired_ratio(rows, results.get("untraced"), "wall_s"),
+            "cpu_s": median([r["cpu_s"] for r in rows]),
+            "x_untraced_cpu": paired_ratio(rows, results.get("untraced"), "cpu_s"),
             "seen": median([r.get("seen") for r in rows]),
             "min_seen": min((r.get("seen") or 0) for r in rows),
             "max_lost": max((r.get("lost") or 0) for r in rows),

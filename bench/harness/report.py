@@ -82,16 +82,17 @@ def storm_table(res):
     rows = []
     for label, r in res.items():
         if "unavailable" in r:
-            rows.append([label, "n/a", "n/a", "n/a", "n/a", "could not attach: " + r["unavailable"],
-                         "n/a"])
+            rows.append([label] + ["n/a"] * 6 + ["could not attach: " + r["unavailable"], "n/a"])
             continue
         rel = r.get("x_untraced")
         seen = None if label == "untraced" else f"{r['min_seen']:.0f}–{r['seen']:.0f}"
+        cpu = r.get("x_untraced_cpu")
         rows.append([label, fmt(r["done"], "{:.0f}"), fmt(r["wall_s"], "{:.3f}"),
                      fmt(rel, "{:.3f}"), fmt(rel and (rel - 1) * 100, "{:+.1f}%"),
+                     fmt(r.get("cpu_s"), "{:.3f}"), fmt(cpu and (cpu - 1) * 100, "{:+.1f}%"),
                      seen or "n/a", fmt(None if label == "untraced" else r["max_lost"], "{:.0f}")])
-    return table(["tool", "done", "wall s", "× untraced", "slowdown", "events seen (min–median)",
-                  "lost (max)"], rows)
+    return table(["tool", "done", "wall s", "× untraced", "slowdown", "storm CPU s",
+                  "CPU added", "events seen (min–median)", "lost (max)"], rows)
 
 
 def _storm_targets(rows, res, name, plugin, peer_name):
@@ -112,9 +113,12 @@ def _storm_targets(rows, res, name, plugin, peer_name):
     filtered = _find(res, f"probekit {plugin}, ")
     if filtered and "unavailable" not in filtered:
         cost = filtered["x_untraced"] - 1
-        rows.append((f"{name}, every event filtered in the kernel: within 5 % of no probe",
-                     f"{cost * 100:+.1f}% ({_find_label(res, f'probekit {plugin}, ')})", "n/a",
-                     cost <= 0.05 and not filtered["seen"]))
+        cpu = (filtered.get("x_untraced_cpu") or 1) - 1
+        rows.append((f"{name}, every event filtered in the kernel: within 5 % of no probe "
+                     "(wall time and storm CPU)",
+                     f"{cost * 100:+.1f}%, CPU {cpu * 100:+.1f}% "
+                     f"({_find_label(res, f'probekit {plugin}, ')})", "n/a",
+                     cost <= 0.05 and cpu <= 0.05 and not filtered["seen"]))
 
 
 def _find_label(res, prefix):

@@ -7,8 +7,8 @@
  *               result; the socket's next state (sock:inet_sock_set_state,
  *               as a BTF tracepoint) gives the outcome and the latency.
  *   kprobe      the same with kprobe + kretprobe; the start is the entry.
- *   tracepoint  sock:inet_sock_set_state alone: CLOSE -> SYN_SENT (in the
- *               connecting task) starts, SYN_SENT -> ESTABLISHED / CLOSE ends.
+ *   tracepoint  sock:inet_sock_set_state alone (BTF): CLOSE -> SYN_SENT (in
+ *               the connecting task) starts, SYN_SENT -> ESTABLISHED / CLOSE ends.
  *   syscall     syscalls:sys_enter/exit_connect: what the caller passed and
  *               got back, for TCP sockets; latency for a blocking connect.
  */
@@ -287,26 +287,26 @@ int BPF_KRETPROBE(connect_v6_kretprobe, int ret)
 /*
  * Mode `tracepoint`. CLOSE -> SYN_SENT happens inside tcp_vX_connect(), in
  * the connecting task, after the destination is set (the source port is
- * chosen just after: the outcome reads it).
+ * chosen just after: the outcome reads it). A BTF tracepoint, not the tracefs
+ * one: the kernel hands the program its arguments instead of first copying
+ * the event's whole record, which matters as the tracepoint fires for every
+ * state change of every TCP socket, listeners' children included.
  */
-SEC("tp/sock/inet_sock_set_state")
-int connect_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(connect_state_tp, const struct sock *sk, int oldstate, int newstate)
 {
-        const void *sk = ctx->skaddr;
-
-        if (ctx->protocol != IPPROTO_TCP_)
-                return 0;
-        if (ctx->oldstate == TCP_CLOSE_ && ctx->newstate == TCP_SYN_SENT_) {
+        if (oldstate == TCP_CLOSE_ && newstate == TCP_SYN_SENT_) {
                 struct pk_sockaddr src, dst;
 
-                if (!pk_task_wanted())
+                if (BPF_CORE_READ((const struct sock___pk *)sk, sk_protocol) != IPPROTO_TCP_ ||
+                    !pk_task_wanted())
                         return 0;
                 pk_sock_ends(sk, &src, &dst);
                 if (dst_wanted(&dst))
                         start(sk);
                 return 0;
         }
-        return state_outcome(sk, ctx->oldstate, ctx->newstate);
+        return state_outcome(sk, oldstate, newstate);
 }
 
 /* Mode `syscall`: connect(fd, uservaddr, addrlen) as the caller made it. */
