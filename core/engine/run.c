@@ -17,6 +17,7 @@
 #include "decode.h"
 #include "log.h"
 #include "metrics_server.h"
+#include "privileges.h"
 #include "probe.h"
 #include "ring_reader.h"
 #include "service_notify.h"
@@ -377,6 +378,23 @@ size_t run_count_attached(const struct run *run)
         return n;
 }
 
+/* Name a missing privilege once, before anything is opened, rather than per probe. */
+static int check_privileges(const struct run *run)
+{
+        char why[512];
+
+        for (size_t i = 0; i < run->n_probes; i++) {
+                if (run->probes[i].state == INSTANCE_DISABLED)
+                        continue;
+                if (privileges_check(why, sizeof(why))) {
+                        log_error(NULL, "%s", why);
+                        return -EPERM;
+                }
+                return 0;
+        }
+        return 0;
+}
+
 int run_setup(struct run *run, struct plan *plan, const struct run_options *opts)
 {
         struct probe_env env = {.mount_tracefs = opts->mount_tracefs};
@@ -398,6 +416,8 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                         return -ENOMEM;
         }
         rc = split_plan(run, plan);
+        if (!rc)
+                rc = check_privileges(run);
         if (rc)
                 return rc;
         rc = setup_fds(run);

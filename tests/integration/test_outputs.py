@@ -64,6 +64,8 @@ def check_full_mid_run_then_recovery(gen):
                   "list shows the sink's condition while the disk is full", sink_entry(pk))
             entry = sink_entry(pk)
             check(entry.get("dropped", 0) > 0, "list counts the dropped records", entry)
+            table = run_cli("list", "--control-socket", pk.socket_path).stdout
+            check("No space left on device" in table, "list (text) shows the condition", table)
             os.unlink(filler)
             check(wait_for(lambda: sink_entry(pk).get("condition", 1) is None, 10),
                   "the sink reopens once space is freed", sink_entry(pk))
