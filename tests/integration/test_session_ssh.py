@@ -3,14 +3,15 @@
 
 A Debian sshd on 127.0.0.1 (sshd_env.py) lets a test user in with a key;
 PAM's pam_loginuid gives the login its audit session id. probekit runs
-tp_exec and file_open with login_only = true, and sessions =
+tp_exec, file_open and tcp_connect with login_only = true, and sessions =
 true. Login A (with a terminal) runs: cat /etc/hostname; an obfuscated
 command (base64 of `cat /etc/os-release` piped to sh); a script file of two
 commands; stty -echo then a command; TCP connects to listeners on 127.0.0.1
 and ::1 and to a closed port. Login B runs at the same time.
 
-Asserted: every exec (with argv) and the opens of /etc/hostname and
-/etc/os-release carry login A's session id and the user's auid; nothing from outside a login shows; B has another
+Asserted: every exec (with argv), the opens of /etc/hostname and
+/etc/os-release and each connect (with its result) carry login A's session
+id and the user's auid; nothing from outside a login shows; B has another
 session id; `probekit sessions` lists both with the client's address, and
 each gets its start and end `session` event; the jq recipe of
 docs/session-audit.md turns the lines into Teleport's event kinds.
@@ -40,6 +41,9 @@ exits = false
 [file_open]
 login_only = true
 path_prefix = /etc/
+
+[tcp_connect]
+login_only = true
 """
 
 
@@ -133,11 +137,12 @@ def main():
                   f"A {sid_a}, B {sid_b}")
 
             def both_listed():
-                # A's terminal is learned on a stats tick (its first events came
+                # A's connects are counted once their records are read; its
+                # terminal is learned on a stats tick (its first events came
                 # from sshd's PAM phase, before the terminal existed)
                 listed = {e["session"]: e for e in sessions_json(pk)}
                 a_entry = listed.get(sid_a, {})
-                done_yet = sid_b in listed and a_entry.get("tty")
+                done_yet = sid_b in listed and a_entry.get("connects") == 3 and a_entry.get("tty")
                 return listed if done_yet else None
             listed = wait_for(both_listed, timeout=10) or {
                 e["session"]: e for e in sessions_json(pk)}
@@ -154,6 +159,8 @@ def main():
             check_eq(listed.get(sid_b, {}).get("tty"), None, "sessions: login B has none")
             check(listed.get(sid_a, {}).get("commands", 0) >= 9,
                   "sessions: login A's commands so far", repr(listed.get(sid_a)))
+            check_eq(listed.get(sid_a, {}).get("connects"), 3,
+                     "sessions: login A's three connects so far")
             text = subprocess.run([PROBEKIT, "sessions", "--control-socket", pk.socket_path],
                                   capture_output=True, text=True, timeout=10).stdout
             check(f"127.0.0.1:{port_a}" in text and sshd.user in text,
@@ -184,6 +191,11 @@ def main():
     opens = {e.get("path") for e in in_a if e.get("event") == "open" and e.get("ret", -1) >= 0}
     for path in ("/etc/hostname", "/etc/os-release"):
         check(path in opens, f"login A: the open of {path}", repr(sorted(opens)))
+    connects = {(e.get("daddr"), e.get("dport")): e.get("ret")
+                for e in in_a if e.get("event") == "connect"}
+    check_eq(connects.get(("127.0.0.1", port4)), 0, "login A: connect to 127.0.0.1 succeeded")
+    check_eq(connects.get(("::1", port6)), 0, "login A: connect to ::1 succeeded")
+    check_eq(connects.get(("127.0.0.1", closed)), -111, "login A: the closed port: ECONNREFUSED")
 
     check(all(e.get("session") is not None and e.get("auid") is not None for e in events),
           "login_only: every event is inside a login")
@@ -200,8 +212,8 @@ def main():
         check_eq((starts.get(sid, {}).get("user"), starts.get(sid, {}).get("remote_addr")),
                  (sshd.user, "127.0.0.1"), f"login {name}: a start event with user and client")
     end_a = finish.get(sid_a, {})
-    check(end_a.get("commands", 0) >= 9 and end_a.get("opens", 0) >= 2,
-          "login A's end event counts what it did", repr(end_a))
+    check(end_a.get("commands", 0) >= 9 and end_a.get("connects") == 3 and
+          end_a.get("opens", 0) >= 2, "login A's end event counts what it did", repr(end_a))
     first_a = next((i for i, e in enumerate(events) if e.get("session") == sid_a), None)
     check(first_a is not None and events[first_a].get("event") == "session",
           "login A's start event comes before its other events")
@@ -218,6 +230,18 @@ def main():
           repr(commands)[:2000])
     check(any(k.get("event") == "session.disk" and k.get("path") == "/etc/hostname"
               for k in mine), "jq: session.disk for /etc/hostname")
+    check(any(k.get("event") == "session.network" and k.get("dst_addr") == "::1" and
+              k.get("dst_port") == port6 and k.get("version") == 6 for k in mine),
+          "jq: session.network for the ::1 connect")
+    # the example configuration of docs/session-audit.md is valid as it stands
+    with open(os.path.join(HERE, "..", "..", "examples", "session-audit.ini")) as f:
+        example = f.read().replace("/var/log/probekit/", pk.dir + "/")
+    example_path = os.path.join(pk.dir, "session-audit.ini")
+    with open(example_path, "w") as f:
+        f.write(example)
+    out = subprocess.run([PROBEKIT, "check", "--config", example_path], capture_output=True,
+                         text=True, timeout=30)
+    check(out.returncode == 0, "examples/session-audit.ini passes probekit check", out.stderr)
     done()
 
 
