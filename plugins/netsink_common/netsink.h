@@ -85,6 +85,7 @@ struct netsink {
         uint64_t hold_until_ns; /* after a record came back unacknowledged */
         uint64_t hold_ns;       /* the last such wait; 0 after an acknowledgement */
         bool stopping;
+        bool thread_idle; /* the sink thread waits for a record */
         uint64_t stop_deadline_ns;
 
         /* Counters, under `lock`. */
