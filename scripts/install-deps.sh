@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install every Debian 12 package probekit needs to build, test and benchmark.
-# Safe to run again: apt-get skips what is already there.
+# Install the Debian 12 packages probekit needs to build, test and benchmark,
+# and only those that are missing: an installed package is never passed to
+# apt-get, so nothing already on the machine is upgraded on the way.
 set -euo pipefail
 
 packages=(
@@ -27,6 +28,10 @@ packages=(
 	man-db systemd
 	# a program linking libreadline.so, for uprobe_bash's library lookup test
 	libreadline-dev
+	# the rotation test runs the real logrotate on probekit's output
+	logrotate
+	# the session test: a real sshd (PAM sets the login uid), the ssh client, jq for the recipe
+	openssh-client openssh-server jq
 	# network sinks' tests: real servers, certificates made with certtool
 	gnutls-bin nats-server rsyslog rsyslog-elasticsearch rsyslog-gnutls rsyslog-kafka
 	# kernel matrix (tests/vm)
@@ -35,17 +40,18 @@ packages=(
 	bpftrace libbpf-tools
 )
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "install-deps.sh: run as root (BPF needs it anyway): sudo $0" >&2
-	exit 1
-fi
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ "${#missing[@]}" -eq 0 ] && [ "${CI:-}" != "true" ]; then
+if [ "${#missing[@]}" -eq 0 ]; then
 	exit 0
 fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: missing ${missing[*]}; run as root to install them: sudo $0" >&2
+	exit 1
+fi
+echo "install-deps.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends "${packages[@]}"
+apt-get install -y --no-install-recommends "${missing[@]}"

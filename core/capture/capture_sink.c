@@ -10,6 +10,7 @@
 #include "payload.h"
 #include "run.h"
 #include "sample_check.h"
+#include "sink_output.h"
 #include "schema_write.h"
 #include "writer.h"
 
@@ -361,4 +362,6 @@ const struct pk_plugin pk_capture_sink_plugin = {
     .options = capture_options,
     .n_options = PK_COUNT(capture_options),
     .sink = &capture_ops,
+    /* `check` verifies the output's directory as for the text and json sinks */
+    .validate = sink_output_validate,
 };

@@ -172,6 +172,7 @@ int cmd_run(int argc, char **argv)
         opts.control_socket = option_set_get(&s.global, "control_socket")->s;
         opts.metrics_address = option_set_get(&s.global, "metrics")->s;
         opts.mount_tracefs = option_set_get(&s.global, "mount_tracefs")->b;
+        opts.sessions = option_set_get(&s.global, "sessions")->b;
         opts.duration_s = cli.duration;
         opts.setup = &s; /* SIGHUP and `probekit reload` build the next one the same way */
         opts.setup_args = &cli.setup;

@@ -15,5 +15,6 @@ int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_new_plugin(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
 
 #endif

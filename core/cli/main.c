@@ -19,6 +19,7 @@ static const char usage[] =
     "Commands:\n"
     "  run       load and attach the probes, write their events to the sinks\n"
     "  list      show the probes of the running instance\n"
+    "  sessions  show the login sessions the running instance follows\n"
     "  stats     counters and rates of the running instance's probes and sinks\n"
     "  enable    start one configured instance of the running instance\n"
     "  disable   stop one instance of the running instance, the others untouched\n"
@@ -34,8 +35,8 @@ static const char usage[] =
     "Options: --help, --version\n"
     "\n"
     "Exit codes: 0 success; 1 no probe could attach or the loop failed; 2 bad\n"
-    "arguments or configuration; 3 no running instance (list, stats, enable,\n"
-    "disable, reload, reopen; these exit 1 when the instance refused).\n";
+    "arguments or configuration; 3 no running instance (list, sessions, stats,\n"
+    "enable, disable, reload, reopen; these exit 1 when the instance refused).\n";
 
 int main(int argc, char **argv)
 {
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
             {"check", cmd_check},
             {"replay", cmd_replay},
             {"new-plugin", cmd_new_plugin},
+            {"sessions", cmd_sessions},
             {"stats", cmd_stats},
             {"enable", cmd_enable},
             {"disable", cmd_disable},

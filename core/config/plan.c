@@ -57,6 +57,11 @@ static const struct pk_option global_decls[] = {
      .max = 63,
      .help = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (an IPv4 address or a "
              "bracketed IPv6 one, e.g. 127.0.0.1:9464); empty: off. See docs/metrics.md."},
+    {.key = "sessions",
+     .type = PK_OPT_BOOL,
+     .default_value = "false",
+     .help = "Report login sessions as `session` events (start and end) and answer `probekit "
+             "sessions`; see docs/session-audit.md."},
     {.key = "mount_tracefs",
      .type = PK_OPT_BOOL,
      .default_value = "true",

@@ -23,6 +23,14 @@ int tracefs_ensure(bool may_mount, char *why, size_t why_len)
 
         if (!access(TRACEFS "/events", F_OK))
                 return 0;
+        if (errno == EACCES) {
+                /* mounted, but the directory is root's (mode 0700): not a mount problem */
+                snprintf(why, why_len,
+                         "tracefs (" TRACEFS ") cannot be read by this user (uid %u): tracepoint "
+                         "probes need root",
+                         (unsigned)geteuid());
+                return -EACCES;
+        }
         if (!may_mount) {
                 snprintf(why, why_len,
                          "tracefs is not mounted (mount_tracefs = false): run 'mount -t tracefs "
@@ -54,6 +62,13 @@ static int check_tracepoint(const char *section, bool may_mount, char *why, size
         if (rc)
                 return rc;
         snprintf(path, sizeof(path), TRACEFS "/events/%s", event);
+        if (access(path, F_OK) && errno == EACCES) {
+                snprintf(why, why_len,
+                         "tracepoint %s cannot be looked up: " TRACEFS
+                         " is not readable by this user (uid %u); run as root",
+                         event, (unsigned)geteuid());
+                return -EACCES;
+        }
         if (access(path, F_OK)) {
                 snprintf(why, why_len, "tracepoint %s does not exist on this kernel", event);
                 return -ENOENT;

@@ -14,6 +14,7 @@ static int control_cmd_help(const struct control_call *call, struct strbuf *out)
 static const struct control_command commands[] = {
     {"help", control_cmd_help, 0, 0, "the commands this instance answers"},
     {"list", control_cmd_list, 0, 0, "probes and sinks: state, mode, counters, since when"},
+    {"sessions", control_cmd_sessions, 0, 0, "live login sessions: user, tty, client, counts"},
     {"stats", control_cmd_stats, 0, 0, "counters and rates of every probe and sink"},
     {"enable", control_cmd_enable, 1, 1, "start one configured instance: enable NAME"},
     {"disable", control_cmd_disable, 1, 1, "stop one instance, the others untouched: disable NAME"},

@@ -49,6 +49,7 @@ int control_error(const struct control_call *call, struct strbuf *out, const cha
 
 /* Handlers defined in their own files. */
 int control_cmd_list(const struct control_call *call, struct strbuf *out);
+int control_cmd_sessions(const struct control_call *call, struct strbuf *out);
 int control_cmd_stats(const struct control_call *call, struct strbuf *out);
 int control_cmd_enable(const struct control_call *call, struct strbuf *out);
 int control_cmd_disable(const struct control_call *call, struct strbuf *out);

@@ -94,6 +94,7 @@ static void format_since(uint64_t since_ns, char *buf, size_t len)
 static void table_row(const struct pk_instance *inst, struct strbuf *out)
 {
         bool probe = inst->plugin->desc.kind == PK_KIND_PROBE;
+        const char *reason = inst->reason[0] || probe ? inst->reason : sink_condition(inst);
         char since[16];
 
         format_since(inst->since_ns, since, sizeof(since));
@@ -105,7 +106,7 @@ static void table_row(const struct pk_instance *inst, struct strbuf *out)
                               (unsigned long long)inst->drops);
         else
                 sink_counters_text(inst, out);
-        strbuf_printf(out, " %-8s%s%s\n", since, inst->reason[0] ? "  " : "", inst->reason);
+        strbuf_printf(out, " %-8s%s%s\n", since, reason[0] ? "  " : "", reason);
 }
 
 static void describe_table(const struct run *run, struct strbuf *out)

@@ -17,9 +17,11 @@
 #include "decode.h"
 #include "log.h"
 #include "metrics_server.h"
+#include "privileges.h"
 #include "probe.h"
 #include "ring_reader.h"
 #include "service_notify.h"
+#include "sessions.h"
 #include "sink_host.h"
 
 /* epoll_event.data.u32 tags: what became ready */
@@ -55,6 +57,7 @@ int run_deliver(const struct pk_record *rec, void *ctx)
 {
         struct run *run = ctx;
 
+        sessions_observe(run->sessions, rec); /* may deliver a session's start first */
         for (size_t i = 0; i < run->n_sinks; i++) {
                 struct pk_instance *sink = &run->sinks[i];
 
@@ -375,6 +378,23 @@ size_t run_count_attached(const struct run *run)
         return n;
 }
 
+/* Name a missing privilege once, before anything is opened, rather than per probe. */
+static int check_privileges(const struct run *run)
+{
+        char why[512];
+
+        for (size_t i = 0; i < run->n_probes; i++) {
+                if (run->probes[i].state == INSTANCE_DISABLED)
+                        continue;
+                if (privileges_check(why, sizeof(why))) {
+                        log_error(NULL, "%s", why);
+                        return -EPERM;
+                }
+                return 0;
+        }
+        return 0;
+}
+
 int run_setup(struct run *run, struct plan *plan, const struct run_options *opts)
 {
         struct probe_env env = {.mount_tracefs = opts->mount_tracefs};
@@ -390,7 +410,14 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
         host_set_ringbuf_adder(add_ringbuf, run);
         active_run = run;
         capture_bind_run(run);
+        if (opts->sessions) {
+                run->sessions = sessions_new("/proc", run_deliver, run);
+                if (!run->sessions)
+                        return -ENOMEM;
+        }
         rc = split_plan(run, plan);
+        if (!rc)
+                rc = check_privileges(run);
         if (rc)
                 return rc;
         rc = setup_fds(run);
@@ -529,6 +556,7 @@ static void on_timer(struct run *run)
                 check_drops(run);
                 take_ring_fill(run);
                 tick_plugins(run);
+                sessions_tick(run->sessions, clock_mono_to_realtime(now));
         }
         flush_sinks(run);
         control_server_expire(run->control, now);
@@ -635,6 +663,8 @@ static void stop_probes(struct run *run)
                 }
         }
         consume_rings(run);
+        /* sessions that ended meanwhile, while the sinks are open */
+        sessions_tick(run->sessions, clock_mono_to_realtime(monotonic_ns()));
         for (size_t i = 0; i < run->n_rings; i++)
                 ring_reader_close(&run->rings[i].reader);
         free(run->rings);
@@ -685,6 +715,8 @@ void run_teardown(struct run *run)
         }
         control_server_close(run->control);
         run->control = NULL;
+        sessions_free(run->sessions);
+        run->sessions = NULL;
         close_fd(&run->timer_fd);
         close_fd(&run->signal_fd);
         close_fd(&run->epoll_fd);

@@ -28,6 +28,7 @@ struct run_options {
         const char *control_socket;  /* NULL or "": none */
         const char *metrics_address; /* NULL or "": no /metrics endpoint */
         bool mount_tracefs;
+        bool sessions; /* login sessions as events (core/sessions/) */
         /* for reloads: the setup the run started from and how it was made (NULL: no reload) */
         struct setup *setup;
         const struct setup_args *setup_args;
@@ -48,6 +49,7 @@ struct run {
         struct control_server *control; /* NULL without a control socket */
         struct metrics_server *metrics; /* NULL when metrics are off */
         uint64_t last_stats_ns;         /* CLOCK_MONOTONIC of the last drop check and tick */
+        struct sessions *sessions;      /* NULL when sessions are off */
         bool stop;
         bool reader_gone;                   /* a sink's write or flush met EPIPE */
         bool sink_open_failed;              /* a start-up error: exit 2 */

@@ -29,6 +29,14 @@ void sink_counters(const struct pk_instance *sink, struct pk_sink_stats *out)
                 out->condition = sink->reason;
 }
 
+const char *sink_condition(const struct pk_instance *sink)
+{
+        struct pk_sink_stats st;
+
+        sink_counters(sink, &st);
+        return st.condition ? st.condition : "";
+}
+
 uint64_t sink_lost(const struct pk_instance *sink)
 {
         struct pk_sink_stats st;

@@ -45,6 +45,9 @@ void sink_host_drain(struct pk_instance *sink);
 int sink_host_reopen(struct pk_instance *sink);
 /* Closes the sink if it is open, whatever its state, and frees its options and name. */
 void sink_host_close(struct pk_instance *sink);
+/* What is wrong with the sink now (its stats().condition, or why it failed); "" when all is well.
+ */
+const char *sink_condition(const struct pk_instance *sink);
 /* Records lost in this sink so far (refused, or taken and then lost). */
 uint64_t sink_lost(const struct pk_instance *sink);
 /* "records, bytes, dropped" line of the exit summary. */

@@ -65,11 +65,15 @@ int sink_output_open(const struct pk_host *host, struct pk_instance *inst, size_
                 bool regular;
                 int fd = output_file_open(so->path, wants_truncate(host, inst), &regular);
 
+                struct stat st;
+
                 err = fd < 0 ? fd : outbuf_init(&so->ob, fd, true);
                 if (err && fd >= 0)
                         close(fd);
+                so->fresh = !err && (fstat(fd, &st) || !regular || st.st_size == 0);
         } else {
                 err = outbuf_init(&so->ob, STDOUT_FILENO, false);
+                so->fresh = true;
         }
         if (err) {
                 host->log(inst, PK_LOG_ERROR, "cannot open output %s: %s", shown_path(so),

@@ -15,6 +15,7 @@
 #ifndef PROBEKIT_SINKS_SINK_OUTPUT_H
 #define PROBEKIT_SINKS_SINK_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,8 +48,9 @@ struct sink_output {
         struct outbuf ob; /* first: the formatting code takes the state as a struct outbuf */
         const struct pk_host *host;
         struct pk_instance *inst;
-        char *path;                /* NULL: standard output */
-        int failing;               /* -errno while records are refused, 0 when writing */
+        char *path;  /* NULL: standard output */
+        int failing; /* -errno while records are refused, 0 when writing */
+        bool fresh;  /* the output was empty (or standard output) at open: a header goes first */
         uint64_t retry_at_ns;      /* CLOCK_MONOTONIC of the next attempt */
         uint64_t backoff_ns;       /* wait before the next attempt */
         uint64_t trouble_since_ns; /* 0: no trouble; else when the first failure came */

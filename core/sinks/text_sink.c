@@ -298,7 +298,9 @@ static int text_open(const struct pk_host *host, struct pk_instance *inst, void 
                 return err;
         sink = *state;
         local_clock_init(&sink->clock);
-        if (!host->opt_is_set(inst, "header") || host->opt_bool(inst, "header")) {
+        /* appending to earlier output: its header is there already */
+        if (sink->out.fresh &&
+            (!host->opt_is_set(inst, "header") || host->opt_bool(inst, "header"))) {
                 put_header(&sink->out.ob);
                 outbuf_end_text(&sink->out.ob);
         }
@@ -322,7 +324,8 @@ static const struct pk_option text_options[] = {
         .key = "header",
         .type = PK_OPT_BOOL,
         .default_value = "true",
-        .help = "print the column names once, before the first event",
+        .help = "print the column names once, before the first event (not when appending to "
+                "earlier output)",
     },
 };
 

@@ -10,6 +10,7 @@ summary is the last thing written with every event it counts in the output.
 Throughout: events = lines + dropped, exactly, and no line is ever half."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -18,6 +19,14 @@ import time
 
 from outputs_env import Generator, Summary, fill, raw_config, read_lines, tmpfs
 from pktest import PROBEKIT, Probekit, check, check_eq, done, run_cli, wait_for
+
+work_dirs = []
+
+
+def work_dir(what):
+    path = tempfile.mkdtemp(prefix=f"pktest-outputs-{what}-")
+    work_dirs.append(path)
+    return path
 
 
 def sink_entry(pk, name="json"):
@@ -55,6 +64,8 @@ def check_full_mid_run_then_recovery(gen):
                   "list shows the sink's condition while the disk is full", sink_entry(pk))
             entry = sink_entry(pk)
             check(entry.get("dropped", 0) > 0, "list counts the dropped records", entry)
+            table = run_cli("list", "--control-socket", pk.socket_path).stdout
+            check("No space left on device" in table, "list (text) shows the condition", table)
             os.unlink(filler)
             check(wait_for(lambda: sink_entry(pk).get("condition", 1) is None, 10),
                   "the sink reopens once space is freed", sink_entry(pk))
@@ -99,7 +110,7 @@ def check_full_at_start(gen):
 
 
 def check_epipe_ends_run(gen):
-    work = tempfile.mkdtemp(prefix="pktest-outputs-epipe-")
+    work = work_dir("epipe")
     cfg = os.path.join(work, "probekit.ini")
     with open(cfg, "w") as f:
         f.write(raw_config(gen.pid))
@@ -134,7 +145,7 @@ def check_epipe_ends_run(gen):
 
 
 def check_two_instances(gen):
-    work = tempfile.mkdtemp(prefix="pktest-outputs-lock-")
+    work = work_dir("lock")
     out = os.path.join(work, "events.jsonl")
     cfg = os.path.join(work, "probekit.ini")
     with open(cfg, "w") as f:
@@ -161,7 +172,7 @@ def check_two_instances(gen):
 
 def check_start_errors():
     with tmpfs("64k", "ro") as ro_mnt:
-        work = tempfile.mkdtemp(prefix="pktest-outputs-start-")
+        work = work_dir("start")
         cases = [("missing directory", os.path.join(work, "nonexistent", "x.jsonl"),
                   "No such file or directory"),
                  ("read-only directory", os.path.join(ro_mnt, "x.jsonl"), "Read-only file system")]
@@ -183,6 +194,17 @@ def check_start_errors():
             check(out.split("/")[-2] in res.stderr and "output" in res.stderr,
                   f"check, {what}: names the output", res.stderr)
             check(not os.path.exists(out), f"check, {what}: creates nothing")
+        # a sink plugin whose open() fails (the capture sink, in a missing directory)
+        cap = os.path.join(work, "nonexistent", "x.pkcap")
+        with open(cfg, "w") as f:
+            f.write(raw_config(os.getpid(), f"[cap]\nplugin = capture\noutput = {cap}\n"))
+        res = run_cli("run", "-c", cfg, "-f", "none", "-s", os.path.join(work, "sock"), "-d", "5")
+        check_eq(res.returncode, 2, "run, a sink plugin whose open() fails: exit 2")
+        check(cap in res.stderr and "attached" not in res.stderr,
+              "run, a sink plugin whose open() fails: its path, before any probe attaches",
+              res.stderr)
+        res = run_cli("check", "-c", cfg)
+        check_eq(res.returncode, 2, "check, the capture sink's missing directory: exit 2")
 
 
 def keep_calling(gen, stop):
@@ -192,7 +214,7 @@ def keep_calling(gen, stop):
 
 
 def check_summary_last_to_file(gen, fmt, sig):
-    work = tempfile.mkdtemp(prefix="pktest-outputs-summary-")
+    work = work_dir("summary")
     out = os.path.join(work, f"events.{fmt}")
     pk = start_at(raw_config(gen.pid), out, fmt)
     stop = threading.Event()
@@ -214,7 +236,7 @@ def check_summary_last_to_file(gen, fmt, sig):
 
 
 def check_summary_last_to_pipe(gen, fmt, how):
-    work = tempfile.mkdtemp(prefix="pktest-outputs-pipe-")
+    work = work_dir("pipe")
     cfg = os.path.join(work, "probekit.ini")
     with open(cfg, "w") as f:
         f.write(raw_config(gen.pid))
@@ -266,4 +288,6 @@ try:
     check_summary_last_to_pipe(gen, "text", "sigint")
 finally:
     gen.close()
+    for path in work_dirs:
+        shutil.rmtree(path, ignore_errors=True)
 done()

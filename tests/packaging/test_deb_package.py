@@ -50,11 +50,12 @@ files = sh("dpkg-deb", "--contents", deb).stdout
 for path in ("./usr/bin/probekit", "./usr/lib/probekit/plugins/tp_exec.so",
              "./usr/lib/probekit/plugins/raw_tp.so", "./usr/lib/systemd/system/probekit.service",
              "./usr/share/man/man1/probekit.1", "./usr/share/man/man5/probekit.ini.5",
-             "./etc/probekit/probekit.ini"):
+             "./etc/probekit/probekit.ini", "./etc/logrotate.d/probekit"):
     check(f" {path}\n" in files, f"the package has {path}")
 check(work not in files, "no path of the build machine leaked into the package")
 check_eq(sh("dpkg-deb", "--info", deb, "conffiles").stdout.split(),
-         ["/etc/probekit/probekit.ini"], "the configuration is a conffile")
+         ["/etc/probekit/probekit.ini", "/etc/logrotate.d/probekit"],
+         "the configuration and the logrotate configuration are conffiles")
 check("probekit (= " + version + ")" in sh("dpkg-deb", "--field", dev, "Depends").stdout,
       "probekit-dev depends on the same probekit")
 

@@ -133,7 +133,13 @@ int main(int argc, char **argv)
         }
         for (int i = 0; i < THREADS; i++) {
                 headers[i] = (struct pk_event_header){
-                    .cgroup_id = 1, .pid = 22312, .tid = 22312 + (uint32_t)i, .uid = 0};
+                    .cgroup_id = 1,
+                    .pid = 22312,
+                    .tid = 22312 + (uint32_t)i,
+                    .uid = 0,
+                    .auid = 1000, /* inside a login: the longest header */
+                    .session = 3,
+                    .present = PK_HDR_TASK | PK_HDR_CGROUP | PK_HDR_AUID | PK_HDR_SESSION};
                 snprintf(headers[i].comm, sizeof(headers[i].comm), "getppid_load%d", i);
         }
         memcpy(headers[0].comm, "getppid_load\0\0\0", sizeof(headers[0].comm));

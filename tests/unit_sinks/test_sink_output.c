@@ -59,6 +59,27 @@ static void test_appends_by_default(void)
         free(path);
 }
 
+/* A restart appending to the text sink's file does not repeat the header in the middle. */
+static void test_text_header_once(void)
+{
+        char *path = fake_temp_path();
+        struct fake_output out = {0};
+        size_t headers = 0;
+
+        if (!CHECK(path != NULL))
+                return;
+        CHECK_INT_EQ(0, fake_sink_run(&pk_text_sink_plugin, NULL, path, &simple, 1, &out));
+        free(out.data);
+        CHECK_INT_EQ(0, fake_sink_run(&pk_text_sink_plugin, NULL, path, &simple, 1, &out));
+        for (const char *p = out.data; p && (p = strstr(p, "DETAILS")); p++)
+                headers++;
+        CHECK_INT_EQ(1, headers);
+        CHECK(out.data && strncmp(out.data, "TIME", 4) == 0);
+        free(out.data);
+        unlink(path);
+        free(path);
+}
+
 static void test_open_failure(void)
 {
         struct fake_output out = {0};
@@ -205,6 +226,7 @@ int main(void)
 {
         test_truncate();
         test_appends_by_default();
+        test_text_header_once();
         test_open_failure();
         test_write_error_reported();
         test_outbuf_large_output();
