@@ -423,6 +423,10 @@ void netsink_stop(struct netsink *ns)
                       " bytes), %" PRIu64 " dropped, %" PRIu64 " errors",
                       ns->peer, ns->accepted, ns->delivered, ns->delivered_bytes, ns->dropped,
                       ns->errors);
+}
+
+void netsink_free(struct netsink *ns)
+{
         msgbuf_free(&ns->scratch);
         pthread_cond_destroy(&ns->wake);
         pthread_mutex_destroy(&ns->lock);
