@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 
+import audit_storms
 import exec_storm
 import firehose
 import latency
@@ -34,9 +35,13 @@ SCENARIOS = {
     "netsinks": (netsinks, "6. Network sinks: syslog into rsyslogd, nats into JetStream",
                  report.netsinks_table),
     "soak": (soak, "5. Soak: every probe plus a firehose, RSS and accounting", report.soak_table),
+    "opens": (audit_storms.OpensScenario, "7. Open storm: file_open vs opensnoop",
+              report.storm_table),
+    "connects": (audit_storms.ConnectsScenario, "8. Connect storm: tcp_connect vs tcpconnect",
+                 report.storm_table),
 }
 # The soak takes ten minutes: only when asked for (--only soak), or 20 s with --quick.
-DEFAULT = ["firehose", "exec", "startup", "latency", "netsinks"]
+DEFAULT = ["firehose", "exec", "startup", "latency", "netsinks", "opens", "connects"]
 
 
 def parse_args(argv):
@@ -52,6 +57,8 @@ def parse_args(argv):
     p.add_argument("--calls", type=int, help="firehose getppid() calls")
     p.add_argument("--execs", type=int, help="exec storm size")
     p.add_argument("--latency-events", type=int, help="low-rate events (one per 100 ms)")
+    p.add_argument("--opens", type=int, help="open storm size (opens, over 4 threads)")
+    p.add_argument("--connects", type=int, help="connect storm size (connects, over 4 threads)")
     p.add_argument("--no-probekit", action="store_true", help="measure the peers only")
     p.add_argument("--strict", action="store_true", help="exit 3 when a target is missed")
     p.add_argument("--json", help="also write the results to this file")
@@ -62,11 +69,14 @@ def make_context(args):
     ctx = Context(tools_dir=args.tools_dir, work_dir=args.work_dir, quick=args.quick)
     if args.quick:
         ctx.runs, ctx.calls, ctx.execs, ctx.latency_events = 1, 200_000, 50, 10
+        ctx.opens, ctx.connects = 4000, 400
         ctx.bpftrace_divisor = 10
     ctx.runs = args.runs or ctx.runs
     ctx.calls = args.calls or ctx.calls
     ctx.execs = args.execs or ctx.execs
     ctx.latency_events = args.latency_events or ctx.latency_events
+    ctx.opens = args.opens or ctx.opens
+    ctx.connects = args.connects or ctx.connects
     ctx.soak_seconds = args.soak_seconds
     binary = os.path.join(args.build_dir, "bin", "probekit")
     if not args.no_probekit:
@@ -99,7 +109,10 @@ def header(ctx):
 
 def main(argv):
     args = parse_args(argv)
-    only = args.only or ",".join(DEFAULT + (["soak"] if args.quick else []))
+    # --quick leaves out the storms of the session-audit probes (a minute of
+    # tracer start-ups for rows too small to mean anything); --only runs them.
+    quick = [name for name in DEFAULT if name not in ("opens", "connects")] + ["soak"]
+    only = args.only or ",".join(quick if args.quick else DEFAULT)
     wanted = [name.strip() for name in only.split(",") if name.strip()]
     unknown = [name for name in wanted if name not in SCENARIOS]
     if unknown:

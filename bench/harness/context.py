@@ -19,6 +19,8 @@ class Context:
     bpftrace_divisor: int = 20  # bpftrace gets calls / divisor (it is ~50x slower)
     execs: int = 5000  # exec storm size
     latency_events: int = 100  # one every 100 ms
+    opens: int = 400_000  # open storm size
+    connects: int = 20_000  # connect storm size
     soak_seconds: int = 600
     verbose: bool = False
 

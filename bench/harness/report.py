@@ -77,6 +77,54 @@ def exec_table(res):
                   "events seen (min–median)", "lost (max)"], rows)
 
 
+def storm_table(res):
+    """The open and connect storms: events seen of those done, and the slowdown."""
+    rows = []
+    for label, r in res.items():
+        if "unavailable" in r:
+            rows.append([label] + ["n/a"] * 6 + ["could not attach: " + r["unavailable"], "n/a"])
+            continue
+        rel = r.get("x_untraced")
+        seen = None if label == "untraced" else f"{r['min_seen']:.0f}–{r['seen']:.0f}"
+        cpu = r.get("x_untraced_cpu")
+        rows.append([label, fmt(r["done"], "{:.0f}"), fmt(r["wall_s"], "{:.3f}"),
+                     fmt(rel, "{:.3f}"), fmt(rel and (rel - 1) * 100, "{:+.1f}%"),
+                     fmt(r.get("cpu_s"), "{:.3f}"), fmt(cpu and (cpu - 1) * 100, "{:+.1f}%"),
+                     seen or "n/a", fmt(None if label == "untraced" else r["max_lost"], "{:.0f}")])
+    return table(["tool", "done", "wall s", "× untraced", "slowdown", "storm CPU s",
+                  "CPU added", "events seen (min–median)", "lost (max)"], rows)
+
+
+def _storm_targets(rows, res, name, plugin, peer_name):
+    pk, peer, base = res.get(f"probekit {plugin}"), res.get(peer_name), res.get("untraced")
+    if not pk or not base or "unavailable" in pk:
+        return
+    peer_ok = peer and "unavailable" not in peer
+    peer_txt = (f"{peer_name} {peer['min_seen']:.0f}/{peer['done']}" if peer_ok
+                else f"{peer_name} could not attach here")
+    rows.append((f"{name}: every event seen, as many as {peer_name}",
+                 f"{pk['min_seen']:.0f}/{pk['done']} (worst run)", peer_txt,
+                 pk["min_seen"] >= pk["done"] and (not peer_ok or pk["min_seen"] >= peer["min_seen"])))
+    over = pk["x_untraced"] - 1
+    peer_over = peer["x_untraced"] - 1 if peer_ok else None
+    rows.append((f"{name}: slowdown ≤ {peer_name}'s", f"{over * 100:+.1f}%",
+                 f"{peer_name} {fmt(peer_over and peer_over * 100, '{:+.1f}%')}",
+                 None if peer_over is None else over <= peer_over))
+    filtered = _find(res, f"probekit {plugin}, ")
+    if filtered and "unavailable" not in filtered:
+        cost = filtered["x_untraced"] - 1
+        cpu = (filtered.get("x_untraced_cpu") or 1) - 1
+        rows.append((f"{name}, every event filtered in the kernel: within 5 % of no probe "
+                     "(wall time and storm CPU)",
+                     f"{cost * 100:+.1f}%, CPU {cpu * 100:+.1f}% "
+                     f"({_find_label(res, f'probekit {plugin}, ')})", "n/a",
+                     cost <= 0.05 and cpu <= 0.05 and not filtered["seen"]))
+
+
+def _find_label(res, prefix):
+    return next((label for label in res if label.startswith(prefix)), "")
+
+
 def netsinks_table(res):
     rows = []
     for label, r in res.items():
@@ -230,6 +278,9 @@ def targets(results):
                  f"bpftrace {fmt(bt_st and bt_st['max_rss_mb'], '{:.1f}')} MB")
         rows.append(("peak RSS < 16 MB", f"{pk_st['max_rss_mb']:.1f} MB", peers,
                      pk_st["max_rss_mb"] < 16))
+    _storm_targets(rows, results.get("opens") or {}, "open storm", "file_open", "opensnoop")
+    _storm_targets(rows, results.get("connects") or {}, "connect storm", "tcp_connect",
+                   "tcpconnect")
     sk = results.get("soak")
     if sk:
         rows.append(("soak: firehose delivered + dropped = produced, exactly",

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_identity.h"
 #include "control_commands.h"
 #include "log.h"
 #include "reload_diff.h"
 #include "run.h"
+#include "service_notify.h"
 #include "setup.h"
 #include "strbuf.h"
 
@@ -254,11 +256,14 @@ int run_reload(struct run *run, struct strbuf *report, bool json)
         if (!run->opts.setup || !run->opts.setup_args)
                 return -EOPNOTSUPP;
         log_info(NULL, "reload: reading the configuration again");
+        service_notify_reloading();
         rc = load_next(run, &next, &errors);
         if (rc) {
                 report_refusal(&res, errors);
                 setup_free(&next);
                 free(errors);
+                /* the old configuration runs on: systemd leaves "reloading" */
+                service_notify_ready(run_count_attached(run), 0);
                 return -EINVAL;
         }
         free(errors);
@@ -277,11 +282,14 @@ int run_reload(struct run *run, struct strbuf *report, bool json)
         if (json)
                 strbuf_printf(report, "],\"failed\":%u}\n", res.failed);
         rc = adopt(run, &next);
+        if (!rc && config_identity_loaded(run->opts.setup_args->config_path))
+                log_warn(NULL, "cannot hash the configuration for probekit_config_sha256_info");
         log_info(NULL, "reload: done, %zu probes attached, %u failed to start",
                  run_count_attached(run), res.failed);
         if (!rc && res.failed)
                 rc = -EAGAIN;
 cleanup:
+        service_notify_ready(run_count_attached(run), res.failed);
         free(steps);
         free(current);
         free(insts);

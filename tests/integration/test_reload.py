@@ -19,15 +19,16 @@ import time
 
 from pktest import Probekit, check, check_eq, done, run_cli, wait_for
 
-# Calls getppid() in batches until told to stop, then prints how many it made.
+# Calls getppid() in batches until told to stop, then prints how many it made
+# (paced: a steady stream all through the reloads, not a firehose to parse).
 CHILD = textwrap.dedent("""
     import os, select, sys
     sys.stdin.readline()
     n = 0
-    while not select.select([sys.stdin], [], [], 0)[0]:
-        for _ in range(2000):
+    while not select.select([sys.stdin], [], [], 0.002)[0]:
+        for _ in range(500):
             os.getppid()
-        n += 2000
+        n += 500
     print(n, flush=True)
     sys.stdin.read()
 """)

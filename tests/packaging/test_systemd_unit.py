@@ -25,7 +25,6 @@ with open(unit) as f:
             settings.setdefault(key, []).append(value)
 expected = {
     "Type": "notify",
-    "ExecReload": "/bin/kill -HUP $MAINPID",
     "Restart": "on-failure",
     "RestartPreventExitStatus": "2",
     "CapabilityBoundingSet": "CAP_BPF CAP_PERFMON CAP_SYS_ADMIN",
@@ -36,6 +35,10 @@ expected = {
 }
 for key, value in expected.items():
     check_eq(settings.get(key), [value], f"{key}={value}")
+check(settings.get("ExecReload", [""])[0].endswith("probekit reload --config "
+                                                   + os.path.join(os.environ["PROBEKIT_SOURCE_DIR"],
+                                                                  "packaging", "probekit.ini")),
+      "ExecReload asks the service to reload, and waits", str(settings.get("ExecReload")))
 check(settings.get("ExecStart", [""])[0].endswith("probekit run --config "
                                                   + os.path.join(os.environ["PROBEKIT_SOURCE_DIR"],
                                                                  "packaging", "probekit.ini")),

@@ -136,11 +136,11 @@ check_plugins() {
 		return
 	fi
 	missing=
-	for p in kprobe_unlink tp_exec raw_tp uprobe_bash; do
+	for p in kprobe_unlink tp_exec raw_tp uprobe_bash file_open tcp_connect; do
 		grep -qw "$p" /tmp/plugins.err || missing="$missing $p"
 	done
 	if [ -z "$missing" ]; then
-		result plugins PASS "kprobe_unlink tp_exec raw_tp uprobe_bash listed"
+		result plugins PASS "kprobe_unlink tp_exec raw_tp uprobe_bash file_open tcp_connect listed"
 	else
 		fail plugins "not listed:$missing"
 	fi
@@ -293,6 +293,57 @@ check_uprobe_bash() {
 	fi
 }
 
+# check_file_open MODE: file_open with attach = MODE (auto: the first that
+# attaches, fexit on these kernels) must report the helper's three opens
+# exactly: a create, a failure and a relative open with its directory.
+check_file_open() {
+	m=$1 c=file_open_$1
+	want=$m
+	[ "$m" = auto ] && want=fexit
+	printf '[file_open]\ncomm = pkvm-helper\nattach = %s\n' "$m" >"/tmp/$c.ini"
+	mkdir -p "/tmp/$c.d"
+	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
+	"$HELPER" opens "/tmp/$c.d" || { pk_stop; fail "$c" "the opens workload failed"; return; }
+	pk_stop || { fail "$c" "$PK_WHY"; return; }
+	has_event "$c" '"event":"open"' "\"mode\":\"$want\"" "\"path\":\"/tmp/$c.d/pkvm-created\"" \
+		'O_WRONLY|O_CREAT' '"file_mode":416,' ||
+		{ fail "$c" "no mode $want open of pkvm-created with O_WRONLY|O_CREAT, mode 0640"; return; }
+	has_event "$c" '"event":"open"' "\"path\":\"/tmp/$c.d/pkvm-missing\"" '"ret":-2,' ||
+		{ fail "$c" "no open of pkvm-missing with ret -2"; return; }
+	has_event "$c" '"event":"open"' '"path":"pkvm-created"' "\"dir\":\"/tmp/$c.d\"" \
+		'"dir_from_name":"cwd"' ||
+		{ fail "$c" "no relative open of pkvm-created with dir /tmp/$c.d"; return; }
+	result "$c" PASS "attach=$m: mode $want, create, ENOENT and relative open with its dir"
+}
+
+# check_tcp_connect MODE: tcp_connect with attach = MODE must report the
+# helper's connects to 127.0.0.1 and ::1 (ret 0, a latency) and the refused one.
+check_tcp_connect() {
+	m=$1 c=tcp_connect_$1
+	want=$m
+	[ "$m" = auto ] && want=fexit
+	printf '[tcp_connect]\ncomm = pkvm-helper\nattach = %s\n' "$m" >"/tmp/$c.ini"
+	ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+	pk_start "$c" || { fail "$c" "$PK_WHY"; return; }
+	ports=$("$HELPER" connects any) || { pk_stop; fail "$c" "the connects workload failed"; return; }
+	pk_stop || { fail "$c" "$PK_WHY"; return; }
+	for kv in $ports; do eval "p_${kv}"; done
+	# shellcheck disable=SC2154 # p_v4, p_v6, p_closed come from the helper
+	has_event "$c" '"event":"connect"' "\"mode\":\"$want\"" '"daddr":"127.0.0.1"' \
+		"\"dport\":$p_v4," '"saddr":"127.0.0.1"' '"ret":0,' '"latency_ns":' ||
+		{ fail "$c" "no mode $want IPv4 connect to port $p_v4 with ret 0"; return; }
+	if has_event "$c" "\"dport\":$p_v4," '"latency_ns":null'; then
+		fail "$c" "the IPv4 connect has no latency"
+		return
+	fi
+	has_event "$c" '"event":"connect"' '"family_name":"AF_INET6"' '"daddr":"::1"' \
+		"\"dport\":$p_v6," '"ret":0,' ||
+		{ fail "$c" "no IPv6 connect to [::1]:$p_v6 with ret 0"; return; }
+	has_event "$c" '"event":"connect"' "\"dport\":$p_closed," '"ret_name":"ECONNREFUSED"' ||
+		{ fail "$c" "no connect to closed port $p_closed with ECONNREFUSED"; return; }
+	result "$c" PASS "attach=$m: mode $want, IPv4 and IPv6 established, refused"
+}
+
 run_checks() {
 	check_btf
 	check_version
@@ -306,4 +357,10 @@ run_checks() {
 	check_raw_tp
 	check_login
 	check_uprobe_bash
+	for m in auto fexit kprobe tracepoint; do
+		check_file_open "$m"
+	done
+	for m in auto fexit kprobe tracepoint syscall; do
+		check_tcp_connect "$m"
+	done
 }
