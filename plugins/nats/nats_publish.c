@@ -27,6 +27,8 @@ static void on_disconnected(natsConnection *nc, void *closure)
         struct nats_publish *np = closure;
 
         (void)nc;
+        if (atomic_load(&np->closing))
+                return;
         np->stream_checked = false;
         netsink_set_condition(np->ns, "reconnecting: disconnected from the NATS server");
         np->ns->host->log(np->ns->inst, PK_LOG_WARN,
@@ -39,6 +41,8 @@ static void on_reconnected(natsConnection *nc, void *closure)
         struct nats_publish *np = closure;
 
         (void)nc;
+        if (atomic_load(&np->closing))
+                return;
         netsink_set_condition(np->ns, NULL);
         np->ns->host->log(np->ns->inst, PK_LOG_INFO, "connected to the NATS server");
 }
@@ -54,11 +58,27 @@ static uint64_t message_seq(natsMsg *msg)
         return dash ? strtoull(dash + 1, NULL, 10) : 0;
 }
 
+static void on_closed(natsConnection *nc, void *closure)
+{
+        struct nats_publish *np = closure;
+
+        (void)nc;
+        pthread_mutex_lock(&np->closed_lock);
+        np->closed = true;
+        pthread_cond_broadcast(&np->closed_cond);
+        pthread_mutex_unlock(&np->closed_lock);
+}
+
 static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
 {
         struct nats_publish *np = closure;
 
         (void)js;
+        if (atomic_load(&np->closing)) {
+                /* after the sink's last count: netsink_stop() counted it */
+                natsMsg_Destroy(msg);
+                return;
+        }
         if (pa) {
                 netsink_acked(np->ns, (size_t)natsMsg_GetDataLength(msg));
         } else if (pae && pae->ErrCode == 0 &&
@@ -109,6 +129,8 @@ int nats_publish_init(struct nats_publish *np, struct netsink *ns,
 
         np->ns = ns;
         np->cfg = *cfg;
+        pthread_mutex_init(&np->closed_lock, NULL);
+        pthread_cond_init(&np->closed_cond, NULL);
         clock_gettime(CLOCK_REALTIME, &now);
         snprintf(np->run_id, sizeof(np->run_id), "%.24s-%d-%" PRIu64, host, (int)getpid(),
                  (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
@@ -131,6 +153,8 @@ int nats_publish_init(struct nats_publish *np, struct netsink *ns,
         if (s == NATS_OK)
                 s = natsOptions_SetReconnectedCB(np->opts, on_reconnected, np);
         if (s == NATS_OK)
+                s = natsOptions_SetClosedCB(np->opts, on_closed, np);
+        if (s == NATS_OK)
                 s = set_security(np->opts, cfg);
         if (s != NATS_OK)
                 return status_error(s, "NATS options", why, why_size);
@@ -139,9 +163,25 @@ int nats_publish_init(struct nats_publish *np, struct netsink *ns,
 
 void nats_publish_free(struct nats_publish *np)
 {
+        struct timespec deadline;
+
+        atomic_store(&np->closing, true);
+        if (np->nc) {
+                natsConnection_Close(np->nc);
+                clock_gettime(CLOCK_REALTIME, &deadline);
+                deadline.tv_sec += 2;
+                pthread_mutex_lock(&np->closed_lock);
+                while (!np->closed)
+                        if (pthread_cond_timedwait(&np->closed_cond, &np->closed_lock, &deadline) ==
+                            ETIMEDOUT)
+                                break;
+                pthread_mutex_unlock(&np->closed_lock);
+        }
         jsCtx_Destroy(np->js);
         natsConnection_Destroy(np->nc);
         natsOptions_Destroy(np->opts);
+        pthread_cond_destroy(&np->closed_cond);
+        pthread_mutex_destroy(&np->closed_lock);
         np->js = NULL;
         np->nc = NULL;
         np->opts = NULL;

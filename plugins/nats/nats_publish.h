@@ -15,6 +15,8 @@
 #ifndef NATS_PUBLISH_H
 #define NATS_PUBLISH_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -49,12 +51,21 @@ struct nats_publish {
         bool stream_checked; /* since the last (re)connect */
         char run_id[64];     /* Nats-Msg-Id prefix: host, pid, start time */
         int refusals_logged;
+        /* Closing: libnats's callbacks leave the sink alone; `closed` once it is done. */
+        atomic_bool closing;
+        pthread_mutex_t closed_lock;
+        pthread_cond_t closed_cond;
+        bool closed;
 };
 
 /* Sets up the client options (no connection yet): 0 or -errno with why. */
 int nats_publish_init(struct nats_publish *np, struct netsink *ns,
                       const struct nats_publish_config *cfg, const char *host, char *why,
                       size_t why_size);
+/*
+ * Closes the connection, waits (at most 2 s) for libnats's last callback,
+ * then frees the client: after it no libnats thread calls into the sink.
+ */
 void nats_publish_free(struct nats_publish *np);
 
 extern const struct netsink_transport nats_transport;

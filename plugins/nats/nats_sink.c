@@ -172,7 +172,8 @@ static void nats_close(void *state)
         if (!s)
                 return;
         netsink_stop(&s->ns);
-        nats_publish_free(&s->pub);
+        nats_publish_free(&s->pub); /* waits until libnats calls nothing more */
+        netsink_free(&s->ns);
         msgbuf_free(&s->subject);
         free(s);
 }

@@ -81,7 +81,8 @@ int netsink_push(struct netsink *ns, const char *key, const char *body, size_t l
         ns->tail = m;
         ns->queue_records++;
         ns->queue_bytes += len;
-        if (ns->queue_records == 1)
+        /* a wake-up (a futex call) only when the thread sleeps for want of records */
+        if (ns->thread_idle)
                 pthread_cond_signal(&ns->wake);
         pthread_mutex_unlock(&ns->lock);
         return 0;
@@ -213,8 +214,11 @@ static struct nmsg *next_message(struct netsink *ns)
         struct nmsg *m;
 
         pthread_mutex_lock(&ns->lock);
-        while (!ns->head && !ns->stopping)
+        while (!ns->head && !ns->stopping) {
+                ns->thread_idle = true;
                 pthread_cond_wait(&ns->wake, &ns->lock);
+                ns->thread_idle = false;
+        }
         /* Stopping: acknowledgements still due may send records back here. */
         while (!ns->head && ns->inflight > 0 && !out_of_time(ns)) {
                 struct timespec ts = {.tv_sec = (time_t)(ns->stop_deadline_ns / 1000000000ULL),
@@ -419,6 +423,10 @@ void netsink_stop(struct netsink *ns)
                       " bytes), %" PRIu64 " dropped, %" PRIu64 " errors",
                       ns->peer, ns->accepted, ns->delivered, ns->delivered_bytes, ns->dropped,
                       ns->errors);
+}
+
+void netsink_free(struct netsink *ns)
+{
         msgbuf_free(&ns->scratch);
         pthread_cond_destroy(&ns->wake);
         pthread_mutex_destroy(&ns->lock);

@@ -85,6 +85,7 @@ struct netsink {
         uint64_t hold_until_ns; /* after a record came back unacknowledged */
         uint64_t hold_ns;       /* the last such wait; 0 after an acknowledgement */
         bool stopping;
+        bool thread_idle; /* the sink thread waits for a record */
         uint64_t stop_deadline_ns;
 
         /* Counters, under `lock`. */
@@ -125,6 +126,8 @@ const char *netsink_opt_or_null(const struct pk_host *host, struct pk_instance *
  * counts what is left as dropped, and logs the totals. Frees the queue.
  */
 void netsink_stop(struct netsink *ns);
+/* Frees the lock and buffers, once nothing (a transport's thread) can call in. */
+void netsink_free(struct netsink *ns);
 
 /* From a transport's acknowledgement callbacks (any thread). */
 void netsink_acked(struct netsink *ns, size_t bytes);

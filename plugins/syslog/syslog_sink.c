@@ -238,6 +238,7 @@ static void syslog_close(void *state)
         if (!s)
                 return;
         netsink_stop(&s->ns);
+        netsink_free(&s->ns);
         syslog_transport_free(&s->transport);
         severity_map_free(&s->severities);
         free(s);

@@ -119,7 +119,9 @@ def check_firehose_not_stalled():
     check(not failures, "every `probekit list` during the firehose answered", str(failures[:3]))
     check(len(latencies) >= 5, "listed back to back", f"{len(latencies)} lists")
     slowest = max(latencies, default=99)
-    check(slowest < 1.0, "no `probekit list` waited a second", f"slowest {slowest:.3f}s")
+    # Before the rewrite one stalled the loop for 5 to 18 s; 1.5 s (under the 2 s
+    # request deadline) leaves room for a loaded 2-core machine.
+    check(slowest < 1.5, "no `probekit list` waited 1.5 s", f"slowest {slowest:.3f}s")
     check_eq(entry and entry["drops"], 0, "no event dropped in the kernel")
     check(entry and entry["events"] >= CALLS, "every getppid() call recorded",
           str(entry and entry["events"]))

@@ -64,7 +64,8 @@ during = [d for t, d in latencies if started <= t <= ended]
 slowest = max((d for _, d in latencies), default=0)
 check(len(during) >= 10, "scraped back to back during the firehose",
       f"{len(during)} scrapes in {elapsed:.2f}s")
-check(slowest < 1.0, "no scrape waited a second", f"slowest {slowest:.3f}s")
+# A stalled loop keeps a scrape for seconds; 1.5 s leaves room for a loaded 2-core machine.
+check(slowest < 1.5, "no scrape waited 1.5 s", f"slowest {slowest:.3f}s")
 events = [v for _, v in samples(final, "probekit_events_total", probe="raw_tp", event="syscall")]
 check(events and events[0] >= CALLS, "raw_tp recorded at least every getppid() call", str(events))
 check_eq([v for _, v in samples(final, "probekit_kernel_drops_total", probe="raw_tp")], [0.0],

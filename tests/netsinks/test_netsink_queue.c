@@ -146,6 +146,7 @@ static void test_queue_while_down(void)
         EXPECT_INT(10, st.records + st.dropped + st.queued);
         EXPECT(st.errors >= 1);
         netsink_stop(&ns);
+        netsink_free(&ns);
 }
 
 static void test_acknowledged(void)
@@ -180,6 +181,7 @@ static void test_acknowledged(void)
         EXPECT_INT(3, st.records);
         EXPECT_INT(0, st.queued + st.dropped);
         netsink_stop(&ns);
+        netsink_free(&ns);
 }
 
 int main(void)
