@@ -249,34 +249,41 @@ static __always_inline void pk_fill_header(struct pk_event_header *hdr, __u16 ty
 /*
  * The wakeup policy: a consumer woken for every sample costs the traced task
  * more than everything else together (../docs/benchmarks.md). Unless the
- * instance asked for per-event wakeups, wake the consumer once, as the
- * waiting data passes the threshold (the samples that land in the next
- * PK_WAKEUP_WINDOW bytes each ask, in case another CPU's sample jumped the
- * mark); the core drains the ring on a short timer so a lone sample still
- * arrives promptly. While the consumer drains, later samples do not wake it
- * again: each forced wakeup is an interrupt on the traced task's CPU.
+ * instance asked for per-event wakeups, wake the consumer once the waiting
+ * data passes the threshold, and not again until it has read everything
+ * that was there then: the producer position of the last forced wakeup is
+ * kept in pk_woken_at, so a sample from any CPU past the mark wakes it, but
+ * only the first of them does, and a consumer still draining is not woken
+ * again for each part it hands back. Each forced wakeup is an interrupt on
+ * the traced task's CPU (an irq_work, a VM exit under a hypervisor); the
+ * core also drains the ring on a short timer so a lone sample still arrives
+ * promptly.
  *
  * Past half the ring every sample forces a wakeup. The consumer is falling
  * behind then, and those interrupts slow the traced task toward the
  * consumer's pace before the ring fills and samples are dropped.
  */
-#ifndef PK_WAKEUP_WINDOW
-#define PK_WAKEUP_WINDOW 2048
-#endif
+
+/* The producer position when a sample last forced a wakeup; 0: never. */
+__u64 pk_woken_at = 0;
 
 static __always_inline __u64 pk_wakeup_flags(void)
 {
-        __u64 avail;
+        __u64 avail, cons;
 
         if (!pk_cfg.wakeup_bytes)
                 return 0;
         avail = bpf_ringbuf_query(&pk_events, BPF_RB_AVAIL_DATA);
         if (avail < pk_cfg.wakeup_bytes)
                 return BPF_RB_NO_WAKEUP;
-        if (avail < pk_cfg.wakeup_bytes + PK_WAKEUP_WINDOW ||
-            avail >= bpf_ringbuf_query(&pk_events, BPF_RB_RING_SIZE) / 2)
+        if (avail >= bpf_ringbuf_query(&pk_events, BPF_RB_RING_SIZE) / 2)
                 return BPF_RB_FORCE_WAKEUP;
-        return BPF_RB_NO_WAKEUP;
+        /* a race between CPUs here costs at most one more wakeup */
+        cons = bpf_ringbuf_query(&pk_events, BPF_RB_CONS_POS);
+        if (cons < pk_woken_at)
+                return BPF_RB_NO_WAKEUP;
+        pk_woken_at = bpf_ringbuf_query(&pk_events, BPF_RB_PROD_POS);
+        return BPF_RB_FORCE_WAKEUP;
 }
 
 /* Submit a sample obtained from pk_reserve(). */
