@@ -67,9 +67,9 @@ int run_deliver(const struct pk_record *rec, void *ctx)
         return 0;
 }
 
-static int add_to_epoll(int epoll_fd, int fd, enum loop_source tag)
+static int add_to_epoll(int epoll_fd, int fd, enum loop_source tag, uint32_t flags)
 {
-        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = tag};
+        struct epoll_event ev = {.events = EPOLLIN | flags, .data.u32 = tag};
 
         return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
@@ -110,7 +110,13 @@ static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
         rc = ring_reader_open(&grown[run->n_rings].reader, map_fd);
         if (rc)
                 return rc;
-        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS);
+        /*
+         * Edge-triggered: the loop wakes when the producer asks (the
+         * threshold, or every sample with wakeup = every), not whenever
+         * data waits. ring_reader_drain() leaves a tail it would have to
+         * read right behind the producer; the periodic drain takes it.
+         */
+        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS, EPOLLET);
         if (rc) {
                 ring_reader_close(&grown[run->n_rings].reader);
                 return rc;
@@ -331,9 +337,9 @@ static int setup_fds(struct run *run)
         every.it_value = every.it_interval;
         if (timerfd_settime(run->timer_fd, 0, &every, NULL))
                 return -errno;
-        rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL);
+        rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL, 0);
         if (!rc)
-                rc = add_to_epoll(run->epoll_fd, run->timer_fd, SOURCE_TIMER);
+                rc = add_to_epoll(run->epoll_fd, run->timer_fd, SOURCE_TIMER, 0);
         return rc;
 }
 
@@ -347,7 +353,7 @@ static int start_metrics(struct run *run)
         run->metrics = metrics_server_start(address, run);
         if (!run->metrics)
                 return -EADDRNOTAVAIL;
-        return add_to_epoll(run->epoll_fd, metrics_server_fd(run->metrics), SOURCE_METRICS);
+        return add_to_epoll(run->epoll_fd, metrics_server_fd(run->metrics), SOURCE_METRICS, 0);
 }
 
 /*
@@ -366,7 +372,7 @@ static int start_control(struct run *run)
                 return 0;
         if (rc)
                 return rc;
-        return add_to_epoll(run->epoll_fd, control_server_fd(run->control), SOURCE_CONTROL);
+        return add_to_epoll(run->epoll_fd, control_server_fd(run->control), SOURCE_CONTROL, 0);
 }
 
 size_t run_count_attached(const struct run *run)
