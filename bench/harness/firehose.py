@@ -49,8 +49,9 @@ def variants(ctx):
                                                             mode), None))
     if ctx.probekit:
         # The first two write one path: the first run leaves its file, and the
-        # second truncates it on open, so it writes into pages the kernel has
-        # just freed instead of new ones (see file_write_cost()).
+        # harness empties it just before the second (probekit appends to an
+        # existing output), so that one writes into pages the kernel has just
+        # freed instead of new ones (see file_write_cost()).
         shared = os.path.join(ctx.run_dir("firehose-shared-file"), "events.out")
         # the default hooks the return only, as bpftrace's script hooks the entry only;
         # durations = true adds the entry hook for duration_ns
@@ -89,7 +90,9 @@ def one_run(ctx, label, make, needle, run_dir, files=None):
     calls = ctx.calls // ctx.bpftrace_divisor if label.startswith("bpftrace") else ctx.calls
     files = files or {}
     output = files.get("path") or os.path.join(run_dir, "events.out")
-    if not files.get("reuse"):
+    if files.get("reuse") and os.path.exists(output):
+        os.truncate(output, 0)  # frees the previous run's pages just now
+    elif not files.get("reuse"):
         remove(output)
     load = Child([ctx.tool("getppid_load"), str(calls)], stdin=subprocess.PIPE,
                  stdout=subprocess.PIPE, name="getppid_load")
