@@ -316,9 +316,33 @@ void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_
         inst->events_per_s = 0;
 }
 
-static int setup_fds(struct run *run)
+/* The loop's timer fires every flush_interval_ms (stats_interval is counted in it). */
+static int arm_timer(struct run *run)
 {
         struct itimerspec every = {0};
+
+        every.it_interval.tv_sec = run->opts.flush_interval_ms / 1000;
+        every.it_interval.tv_nsec = (run->opts.flush_interval_ms % 1000) * 1000000L;
+        every.it_value = every.it_interval;
+        return timerfd_settime(run->timer_fd, 0, &every, NULL) ? -errno : 0;
+}
+
+int run_set_flush_interval(struct run *run, int64_t ms)
+{
+        int64_t was = run->opts.flush_interval_ms;
+        int rc;
+
+        run->opts.flush_interval_ms = ms;
+        rc = arm_timer(run);
+        if (rc) {
+                run->opts.flush_interval_ms = was;
+                arm_timer(run);
+        }
+        return rc;
+}
+
+static int setup_fds(struct run *run)
+{
         sigset_t mask;
         int rc;
 
@@ -338,12 +362,9 @@ static int setup_fds(struct run *run)
         run->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
         if (run->timer_fd < 0)
                 return -errno;
-        every.it_interval.tv_sec = run->opts.flush_interval_ms / 1000;
-        every.it_interval.tv_nsec = (run->opts.flush_interval_ms % 1000) * 1000000L;
-        every.it_value = every.it_interval;
-        if (timerfd_settime(run->timer_fd, 0, &every, NULL))
-                return -errno;
-        rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL, 0);
+        rc = arm_timer(run);
+        if (!rc)
+                rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL, 0);
         if (!rc)
                 rc = add_to_epoll(run->epoll_fd, run->timer_fd, SOURCE_TIMER, 0);
         return rc;
@@ -360,6 +381,26 @@ static int start_metrics(struct run *run)
         if (!run->metrics)
                 return -EADDRNOTAVAIL;
         return add_to_epoll(run->epoll_fd, metrics_server_fd(run->metrics), SOURCE_METRICS, 0);
+}
+
+int run_set_metrics(struct run *run, const char *address)
+{
+        struct metrics_server *was = run->metrics;
+        const char *was_address = run->opts.metrics_address;
+        int rc;
+
+        /* the new endpoint first: when it cannot listen, the old one serves on */
+        run->metrics = NULL;
+        run->opts.metrics_address = address;
+        rc = start_metrics(run);
+        if (rc) {
+                metrics_server_stop(run->metrics);
+                run->metrics = was;
+                run->opts.metrics_address = was_address;
+                return rc;
+        }
+        metrics_server_stop(was); /* closing its descriptor takes it out of the epoll set */
+        return 0;
 }
 
 /*
