@@ -100,6 +100,7 @@ static int on_sample(void *ctx, const void *data, uint32_t size)
 static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
 {
         struct run *run = ctx;
+        bool every = probe_wakes_every_sample(inst);
         struct ring_source *grown;
         int rc;
 
@@ -111,12 +112,17 @@ static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
         if (rc)
                 return rc;
         /*
-         * Edge-triggered: the loop wakes when the producer asks (the
-         * threshold, or every sample with wakeup = every), not whenever
-         * data waits. ring_reader_drain() leaves a tail it would have to
-         * read right behind the producer; the periodic drain takes it.
+         * Batched wakeups: edge-triggered, the loop wakes when the producer
+         * asks (once per threshold crossing), not whenever data waits, and
+         * the drain leaves a tail it would have to read right behind the
+         * producer; the periodic drain takes it. wakeup = every wants each
+         * sample at once: level-triggered, read until caught up (the kernel
+         * wakes only a consumer that has caught up, so a tail left behind
+         * would wait for the timer).
          */
-        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS, EPOLLET);
+        if (every)
+                grown[run->n_rings].reader.read_on_min = 1;
+        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS, every ? 0 : EPOLLET);
         if (rc) {
                 ring_reader_close(&grown[run->n_rings].reader);
                 return rc;
