@@ -4,8 +4,9 @@
 A run writes a capture of one raw_tp instance (a child's getppid() calls).
 A reload (control socket) adds a tp_exec instance and a second raw_tp
 instance (the child's getpid() calls); a second reload changes tp_exec's
-options (a restart: a new instance); SIGHUP then removes the second raw_tp.
-Events of every instance are caused at every step. The replay must decode
+options (a restart: a new instance); SIGHUP then removes the second raw_tp;
+the first is disabled and enabled again. Events of every instance are
+caused at every step. The replay must decode
 every one of them with its fields, each instance described by its own
 SCHEMA block under its own capture id (the changed one under a new id with
 its new options), and the COUNTERS blocks must cover every id with the
@@ -90,6 +91,10 @@ def main():
         calls("ppid", 400)
         calls("pid", 60)  # third is gone: not traced
         run_true("after")
+        for verb, n in (("disable", 50), ("enable", 70)):
+            out = run_cli(verb, "first", "--control-socket", pk.socket_path)
+            check_eq(out.returncode, 0, f"{verb} first", )
+            calls("ppid", n)
     child.stdin.close()
     child.wait(10)
     check_eq(pk.returncode, 0, "the run exits 0", )
@@ -99,7 +104,7 @@ def main():
     records = [json.loads(line) for line in rep.stdout.splitlines()]
     ppid = [r for r in records if r["probe"] == "first"]
     pid = [r for r in records if r["probe"] == "third"]
-    check_eq(len(ppid), 700, "first: every getppid() call, before and after the reloads")
+    check_eq(len(ppid), 770, "first: every getppid() call while it was enabled")
     check(all(r["event"] == "syscall" and r["syscall"] == "getppid" and r["pid"] == child.pid
               for r in ppid), "first's records decode with their fields", ppid[:1])
     check_eq(len(pid), 350, "third (added by a reload): every getpid() call while it ran")
@@ -123,8 +128,8 @@ def main():
     for inst in insts:
         by_name.setdefault(inst["name"], []).append(inst)
     check_eq(sorted((n, len(v)) for n, v in by_name.items()),
-             [("execs", 2), ("first", 1), ("third", 1)],
-             "one id per instance; the changed execs has a second id")
+             [("execs", 2), ("first", 2), ("third", 1)],
+             "one id per instance start: the changed execs and the enabled first have two")
     old, new = (by_name.get("execs", []) + [{}, {}])[:2]
     check(old.get("options", {}).get("argv_max_bytes") != "1024"
           and new.get("options", {}).get("argv_max_bytes") == "1024",
@@ -133,11 +138,13 @@ def main():
           [(i["name"], i["id"], i["counters"]) for i in insts])
     summary = {m[0]: int(m[1]) for m in re.findall(
         r"probekit: (\S+): (\d+) events, \d+ dropped in the kernel", pk.stderr)}
-    check_eq((by_name["first"][0]["counters"] or {}).get("events"), summary.get("first"),
-             "first's counters: the exit summary's")
+    check_eq([(i["counters"] or {}).get("events") for i in by_name.get("first", [])], [700, 70],
+             "first's ids count its events before the disable and after the enable")
+    check_eq(sum((i["counters"] or {}).get("events", 0) for i in by_name.get("first", [])),
+             summary.get("first"), "first's counters add up to the exit summary's")
     check_eq((new.get("counters") or {}).get("events"), summary.get("execs"),
              "the changed execs' counters: the exit summary's")
-    check_eq((by_name["third"][0]["counters"] or {}).get("events"), 350,
+    check_eq(((by_name.get("third") or [{}])[0].get("counters") or {}).get("events"), 350,
              "third's counters (removed by a reload) keep its final count")
     check(old.get("counters") and old["counters"]["events"] >= 1
           and old["records"] == old["counters"]["events"],
