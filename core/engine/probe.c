@@ -39,12 +39,18 @@ static bool program_in_mode(const struct pk_plugin *d, const struct pk_attach_mo
         return true;
 }
 
-static uint32_t wakeup_threshold(const struct pk_instance *inst, int64_t ring_size)
+bool probe_wakes_every_sample(const struct pk_instance *inst)
 {
         const struct option_value *wakeup = option_set_get(&inst->opts, "wakeup");
+
+        return wakeup && wakeup->s && !strcmp(wakeup->s, "every");
+}
+
+static uint32_t wakeup_threshold(const struct pk_instance *inst, int64_t ring_size)
+{
         int64_t quarter = ring_size / 4;
 
-        if (wakeup && wakeup->s && !strcmp(wakeup->s, "every"))
+        if (probe_wakes_every_sample(inst))
                 return 0;
         return (uint32_t)(quarter < 256 * 1024 ? quarter : 256 * 1024);
 }

@@ -100,6 +100,7 @@ static int on_sample(void *ctx, const void *data, uint32_t size)
 static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
 {
         struct run *run = ctx;
+        bool every = probe_wakes_every_sample(inst);
         struct ring_source *grown;
         int rc;
 
@@ -111,12 +112,17 @@ static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
         if (rc)
                 return rc;
         /*
-         * Edge-triggered: the loop wakes when the producer asks (the
-         * threshold, or every sample with wakeup = every), not whenever
-         * data waits. ring_reader_drain() leaves a tail it would have to
-         * read right behind the producer; the periodic drain takes it.
+         * Batched wakeups: edge-triggered, the loop wakes when the producer
+         * asks (once per threshold crossing), not whenever data waits, and
+         * the drain leaves a tail it would have to read right behind the
+         * producer; the periodic drain takes it. wakeup = every wants each
+         * sample at once: level-triggered, read until caught up (the kernel
+         * wakes only a consumer that has caught up, so a tail left behind
+         * would wait for the timer).
          */
-        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS, EPOLLET);
+        if (every)
+                grown[run->n_rings].reader.read_on_min = 1;
+        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS, every ? 0 : EPOLLET);
         if (rc) {
                 ring_reader_close(&grown[run->n_rings].reader);
                 return rc;
@@ -310,9 +316,33 @@ void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_
         inst->events_per_s = 0;
 }
 
-static int setup_fds(struct run *run)
+/* The loop's timer fires every flush_interval_ms (stats_interval is counted in it). */
+static int arm_timer(struct run *run)
 {
         struct itimerspec every = {0};
+
+        every.it_interval.tv_sec = run->opts.flush_interval_ms / 1000;
+        every.it_interval.tv_nsec = (run->opts.flush_interval_ms % 1000) * 1000000L;
+        every.it_value = every.it_interval;
+        return timerfd_settime(run->timer_fd, 0, &every, NULL) ? -errno : 0;
+}
+
+int run_set_flush_interval(struct run *run, int64_t ms)
+{
+        int64_t was = run->opts.flush_interval_ms;
+        int rc;
+
+        run->opts.flush_interval_ms = ms;
+        rc = arm_timer(run);
+        if (rc) {
+                run->opts.flush_interval_ms = was;
+                arm_timer(run);
+        }
+        return rc;
+}
+
+static int setup_fds(struct run *run)
+{
         sigset_t mask;
         int rc;
 
@@ -332,12 +362,9 @@ static int setup_fds(struct run *run)
         run->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
         if (run->timer_fd < 0)
                 return -errno;
-        every.it_interval.tv_sec = run->opts.flush_interval_ms / 1000;
-        every.it_interval.tv_nsec = (run->opts.flush_interval_ms % 1000) * 1000000L;
-        every.it_value = every.it_interval;
-        if (timerfd_settime(run->timer_fd, 0, &every, NULL))
-                return -errno;
-        rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL, 0);
+        rc = arm_timer(run);
+        if (!rc)
+                rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL, 0);
         if (!rc)
                 rc = add_to_epoll(run->epoll_fd, run->timer_fd, SOURCE_TIMER, 0);
         return rc;
@@ -354,6 +381,26 @@ static int start_metrics(struct run *run)
         if (!run->metrics)
                 return -EADDRNOTAVAIL;
         return add_to_epoll(run->epoll_fd, metrics_server_fd(run->metrics), SOURCE_METRICS, 0);
+}
+
+int run_set_metrics(struct run *run, const char *address)
+{
+        struct metrics_server *was = run->metrics;
+        const char *was_address = run->opts.metrics_address;
+        int rc;
+
+        /* the new endpoint first: when it cannot listen, the old one serves on */
+        run->metrics = NULL;
+        run->opts.metrics_address = address;
+        rc = start_metrics(run);
+        if (rc) {
+                metrics_server_stop(run->metrics);
+                run->metrics = was;
+                run->opts.metrics_address = was_address;
+                return rc;
+        }
+        metrics_server_stop(was); /* closing its descriptor takes it out of the epoll set */
+        return 0;
 }
 
 /*

@@ -12,7 +12,8 @@
 #   PROBEKIT_VM_TIMEOUT   seconds one boot may take (default: 300)
 #   PROBEKIT_VM_VERBOSE=1 passing checks log their probekit output too
 #   CI=true               a kernel that could not be fetched fails the run
-# exit: 0 all passed, 1 a failure (or NOT RUN under CI), 77 NOT RUN otherwise
+# exit: 0 all passed, 1 a failure (or NOT RUN or a guest check SKIPped under
+# CI), 77 NOT RUN otherwise
 # (ctest reports 77 as skipped, never as passed), 2 usage or setup error.
 set -euo pipefail
 
@@ -138,6 +139,11 @@ for entry in "${entries[@]}"; do
 		fi
 	fi
 	if [ -z "$results" ] || printf '%s\n' "$results" | grep -q '^[^ ]* FAIL'; then
+		status=FAIL
+	fi
+	# A check the guest could not run (SKIP) is never a silent pass under CI.
+	if [ "${CI:-}" = true ] && printf '%s\n' "$results" | grep -q '^[^ ]* SKIP'; then
+		echo "   a check was skipped (CI=true: a failure)"
 		status=FAIL
 	fi
 	if [ "$status" = FAIL ]; then
