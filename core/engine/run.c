@@ -362,6 +362,7 @@ void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_
                 consume_rings(run);
                 remove_rings_of(run, inst);
                 probe_stop(inst);
+                capture_probe_stopped(run, inst);
                 inst->mode = NULL;
         }
         inst->state = after;
