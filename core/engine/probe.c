@@ -126,8 +126,8 @@ static int select_programs(struct pk_instance *inst, struct bpf_object *obj,
                 bpf_program__set_autoload(prog, load);
                 if (!load)
                         continue;
-                rc = attach_precheck(bpf_program__section_name(prog), env->mount_tracefs, why,
-                                     why_len);
+                rc = attach_precheck(bpf_program__name(prog), bpf_program__section_name(prog),
+                                     env->mount_tracefs, why, why_len);
                 if (rc)
                         return rc;
         }

@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,18 +98,12 @@ static int on_sample(void *ctx, const void *data, uint32_t size)
         return run_deliver(&rec, active_run);
 }
 
-static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
+/* Map a ring and watch it; 0 or -errno. */
+static int open_ring(struct run *run, struct ring_source *src)
 {
-        struct run *run = ctx;
-        bool every = probe_wakes_every_sample(inst);
-        struct ring_source *grown;
-        int rc;
+        bool every = probe_wakes_every_sample(src->inst);
+        int rc = ring_reader_open(&src->reader, src->map_fd);
 
-        grown = realloc(run->rings, (run->n_rings + 1) * sizeof(*grown));
-        if (!grown)
-                return -ENOMEM;
-        run->rings = grown;
-        rc = ring_reader_open(&grown[run->n_rings].reader, map_fd);
         if (rc)
                 return rc;
         /*
@@ -121,14 +116,29 @@ static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
          * would wait for the timer).
          */
         if (every)
-                grown[run->n_rings].reader.read_on_min = 1;
-        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS, every ? 0 : EPOLLET);
-        if (rc) {
-                ring_reader_close(&grown[run->n_rings].reader);
-                return rc;
+                src->reader.read_on_min = 1;
+        rc = add_to_epoll(run->epoll_fd, src->map_fd, SOURCE_RINGS, every ? 0 : EPOLLET);
+        if (rc)
+                ring_reader_close(&src->reader);
+        return rc;
+}
+
+static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
+{
+        struct run *run = ctx;
+        struct ring_source *grown;
+        int rc;
+
+        grown = realloc(run->rings, (run->n_rings + 1) * sizeof(*grown));
+        if (!grown)
+                return -ENOMEM;
+        run->rings = grown;
+        grown[run->n_rings] = (struct ring_source){.inst = inst, .map_fd = map_fd};
+        if (!run->defer_rings) {
+                rc = open_ring(run, &grown[run->n_rings]);
+                if (rc)
+                        return rc;
         }
-        grown[run->n_rings].inst = inst;
-        grown[run->n_rings].map_fd = map_fd;
         run->n_rings++;
         return 0;
 }
@@ -296,6 +306,49 @@ static void remove_rings_of(struct run *run, const struct pk_instance *inst)
                 ring_reader_close(&src->reader);
         }
         run->n_rings = kept;
+}
+
+/*
+ * The rings of the probes run_setup() started, mapped only now. The kernel
+ * maps all of a ring's pages into us at mmap() (the data twice: 2 x ring_size
+ * of RSS each), and every later probe's load holds two copies of the
+ * kernel's BTF for a moment: mapped earlier, the rings would add to that
+ * peak. Nothing is lost meanwhile: the kernel fills the ring either way,
+ * and nothing reads it before the loop starts. A probe whose ring cannot
+ * be mapped fails alone; the ring of a probe that failed after adding it
+ * is dropped.
+ */
+static void open_deferred_rings(struct run *run, size_t *failed)
+{
+        size_t kept = 0;
+
+        run->defer_rings = false;
+        for (size_t i = 0; i < run->n_rings; i++) {
+                struct ring_source src = run->rings[i];
+                int rc;
+
+                if (src.inst->state != INSTANCE_ATTACHED)
+                        continue;
+                rc = open_ring(run, &src);
+                if (rc) {
+                        snprintf(src.inst->reason, sizeof(src.inst->reason),
+                                 "consuming its ring buffer: %s", strerror(-rc));
+                        log_error(src.inst->name, "failed: %s", src.inst->reason);
+                        src.inst->state = INSTANCE_FAILED;
+                        (*failed)++;
+                        continue;
+                }
+                run->rings[kept++] = src;
+        }
+        run->n_rings = kept;
+        for (size_t i = 0; i < run->n_probes; i++) {
+                struct pk_instance *inst = &run->probes[i];
+
+                if (inst->state == INSTANCE_FAILED && inst->obj) {
+                        remove_rings_of(run, inst); /* any other ring it had */
+                        probe_stop(inst);
+                }
+        }
 }
 
 void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_state after)
@@ -488,6 +541,7 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
         rc = open_sinks(run);
         if (rc)
                 return rc;
+        run->defer_rings = true;
         for (size_t i = 0; i < run->n_probes; i++) {
                 struct pk_instance *inst = &run->probes[i];
 
@@ -497,6 +551,8 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                 if (probe_start(inst, &env))
                         failed++;
         }
+        open_deferred_rings(run, &failed);
+        malloc_trim(0); /* what loading left free in the heap (about 0.3 MB) */
         log_info(NULL, "ready: %zu attached, %zu failed", enabled - failed, failed);
         if (enabled && failed == enabled) {
                 log_error(NULL, "no probe could attach");

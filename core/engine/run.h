@@ -54,6 +54,7 @@ struct run {
         bool stop;
         bool reader_gone;                   /* a sink's write or flush met EPIPE */
         bool sink_open_failed;              /* a start-up error: exit 2 */
+        bool defer_rings;                   /* start-up: map the rings once all probes loaded */
         uint64_t lost_in_kernel;            /* set by run_teardown() */
         uint64_t lost_in_sinks;             /* set by run_teardown() */
         struct plugin_set *retired_plugins; /* plugin sets replaced by reloads */
