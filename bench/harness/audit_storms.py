@@ -15,7 +15,7 @@ import os
 import subprocess
 
 from counting import count_lines, remove
-from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
+from procs import Child, HarnessError, kill_leftovers, run_released, wait_until_stable
 from stats import median, paired_ratio
 from tracers import Execsnoop, Probekit
 
@@ -120,11 +120,7 @@ def one_run(ctx, storm, make, matcher, run_dir):
     load = Child(storm.load_argv(run_dir), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                  name=storm.name)
     try:
-        release(load)
-        line = load.popen.stdout.read().decode()
-        if load.wait(600) != 0:
-            raise HarnessError(f"{storm.name} failed: {line}")
-        result = parse_kv(line)
+        result = run_released(load, storm.name)
         # CPU time too: the connect storm's wall time is bound by contention
         # on the one listener and moves by ±20 % from run to run.
         row = {"done": int(result[storm.count_key]), "wall_s": int(result["ns"]) / 1e9,

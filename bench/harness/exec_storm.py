@@ -8,7 +8,7 @@ import os
 import subprocess
 
 from counting import count_lines, remove
-from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
+from procs import Child, kill_leftovers, run_released, wait_until_stable
 from stats import median, paired_ratio
 from tracers import Bpftrace, Execsnoop, Probekit
 
@@ -71,11 +71,7 @@ def one_run(ctx, make, matcher, run_dir):
     load = Child([ctx.tool("exec_storm"), str(ctx.execs)], stdin=subprocess.PIPE,
                  stdout=subprocess.PIPE, name="exec_storm")
     try:
-        release(load)
-        line = load.popen.stdout.read().decode()
-        if load.wait(600) != 0:
-            raise HarnessError(f"exec_storm failed: {line}")
-        result = parse_kv(line)
+        result = run_released(load, "exec_storm")
         row = {"execs": int(result["execs"]), "wall_s": int(result["ns"]) / 1e9}
         if tracer:
             wait_until_stable(output, tracer.child)

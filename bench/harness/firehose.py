@@ -9,7 +9,7 @@ import time
 
 import capture_replay
 from counting import count_bytes, remove
-from procs import Child, HarnessError, kill_leftovers, parse_kv, release, wait_until_stable
+from procs import Child, kill_leftovers, run_released, wait_until_stable
 from stats import median, paired_ratio
 from tracers import Bpftrace, Floor, Probekit, RingFloor, ScrapedProbekit
 
@@ -101,11 +101,7 @@ def one_run(ctx, label, make, needle, run_dir, files=None):
         if make:
             tracer = make(load.pid, output).start(run_dir)
             cpu_before = tracer.child.cpu_seconds()
-        release(load)
-        line = load.popen.stdout.read().decode()
-        if load.wait(600) != 0:
-            raise HarnessError(f"getppid_load failed: {line}")
-        result = parse_kv(line)
+        result = run_released(load, "getppid_load")
         elapsed_s = int(result["ns"]) / 1e9
         row = {"calls": calls, "rate": float(result["rate"]), "ns_per_call": elapsed_s * 1e9 / calls}
         if tracer:

@@ -18,7 +18,7 @@ import sys
 import time
 
 from counting import remove
-from procs import Child, HarnessError, kill_leftovers, parse_kv, release
+from procs import Child, HarnessError, kill_leftovers, run_released
 from stats import median, paired_ratio
 from tracers import Probekit
 
@@ -91,11 +91,7 @@ def one_run(ctx, workload, sink, run_dir):
         extra = ["--format", "none"] if SINKS[sink] else []
         tracer = Probekit(ctx.probekit, config, output, run_dir, extra_args=extra).start(run_dir)
         start = time.monotonic()
-        release(load)
-        line = load.popen.stdout.read().decode()
-        if load.wait(600) != 0:
-            raise HarnessError(f"load failed: {line}")
-        result = parse_kv(line)
+        result = run_released(load, "load")
         tracer.query_drops()
         # returns once the sink has delivered what it held; 4: records were lost (counted below)
         status = tracer.child.stop(timeout=300)

@@ -162,6 +162,16 @@ def release(load):
     load.popen.stdin.close()
 
 
+def run_released(load, name, timeout=600):
+    """Open the start gate of a paused load, wait for it and return its one
+    line of results parsed (parse_kv); a load that fails raises with that line."""
+    release(load)
+    line = load.popen.stdout.read().decode()
+    if load.wait(timeout) != 0:
+        raise HarnessError(f"{name} failed: {line}")
+    return parse_kv(line)
+
+
 def parse_kv(line):
     """'calls=1 ns=2' -> {'calls': '1', 'ns': '2'}"""
     return dict(item.split("=", 1) for item in line.split() if "=" in item)
