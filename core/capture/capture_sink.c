@@ -23,14 +23,36 @@ _Static_assert(sizeof(struct pk_event_header) == CAPTURE_SAMPLE_HEADER, "sample 
 /* Counters go out at least this often while they change, and whenever drops do. */
 #define COUNTERS_EVERY_NS 1000000000ULL
 
+/* Capture ids a reader accepts (docs/capture-format.md); past it, records are not captured. */
+#define MAX_CAPTURE_IDS 65536
+#define NO_ID           UINT32_MAX
+
+/*
+ * One capture id: one probe instance from its start to its stop, described
+ * by one SCHEMA block. A reload that adds an instance, or restarts one with
+ * new options (a new instance in the same slot), and an enable after a
+ * disable, each start a new id: what the file already holds stays true.
+ */
+struct capture_id {
+        uint32_t slot; /* index in run->probes */
+        bool live;     /* running: its counters are the instance's, less the base */
+        /* the instance's counters when the id began (an enable keeps the earlier ones) */
+        uint64_t base_events, base_drops, base_malformed;
+        /* its totals, kept when the instance stopped */
+        uint64_t events, drops, malformed;
+        uint64_t not_captured; /* emitted records that did not fit the schema */
+};
+
 struct capture_state {
         struct capture_writer w;
         const struct pk_host *host;
         struct pk_instance *self;
         struct run *run;
-        size_t n_probes;
-        bool *described;         /* per probe of the run: its SCHEMA block is written */
-        uint64_t *not_captured;  /* per probe: emitted records that did not fit the schema */
+        /* per probe slot (slots never move, RUN_MAX_INSTANCES of them): its last id */
+        uint32_t slot_id[RUN_MAX_INSTANCES];
+        struct capture_id *ids;
+        uint32_t n_ids, cap_ids;
+        uint64_t not_described;  /* records of an instance past MAX_CAPTURE_IDS */
         const void *last_sample; /* the raw sample taken last (see capture_write()) */
         uint64_t counters_ns;    /* CLOCK_MONOTONIC of the last COUNTERS block */
         uint64_t counters_sum;   /* of the counters in that block */
@@ -53,28 +75,82 @@ static uint64_t clock_ns(clockid_t clock)
         return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void describe(struct capture_state *cs, uint32_t id)
+static void id_totals(const struct capture_state *cs, const struct capture_id *c, uint64_t *events,
+                      uint64_t *drops, uint64_t *malformed)
 {
-        struct payload p = {0};
+        const struct pk_instance *inst = &cs->run->probes[c->slot];
 
-        schema_write(&p, id, &cs->run->probes[id]);
+        if (!c->live) {
+                *events = c->events;
+                *drops = c->drops;
+                *malformed = c->malformed;
+                return;
+        }
+        *events = inst->events - c->base_events;
+        *drops = inst->drops - c->base_drops;
+        *malformed = inst->malformed - c->base_malformed;
+}
+
+/* A new id for the instance in `slot`, and its SCHEMA block; NO_ID when none is left. */
+static uint32_t describe(struct capture_state *cs, uint32_t slot)
+{
+        const struct pk_instance *inst = &cs->run->probes[slot];
+        struct payload p = {0};
+        struct capture_id *c;
+
+        if (cs->n_ids == cs->cap_ids) {
+                uint32_t cap = cs->cap_ids ? cs->cap_ids * 2 : 16;
+                struct capture_id *grown;
+
+                if (cs->n_ids >= MAX_CAPTURE_IDS)
+                        return NO_ID;
+                grown = realloc(cs->ids, cap * sizeof(*grown));
+                if (!grown) {
+                        cs->w.error = -ENOMEM;
+                        return NO_ID;
+                }
+                cs->ids = grown;
+                cs->cap_ids = cap;
+        }
+        schema_write(&p, cs->n_ids, inst);
         if (p.error) {
                 cs->w.error = p.error;
                 payload_free(&p);
-                return;
+                return NO_ID;
         }
         capture_writer_block(&cs->w, CAPTURE_BLOCK_SCHEMA, p.data, p.len);
         payload_free(&p);
-        cs->described[id] = true;
+        c = &cs->ids[cs->n_ids];
+        *c = (struct capture_id){
+            .slot = slot,
+            .live = true,
+            .base_events = inst->events,
+            .base_drops = inst->drops,
+            .base_malformed = inst->malformed,
+        };
+        cs->slot_id[slot] = cs->n_ids;
+        return cs->n_ids++;
+}
+
+/* The id of the instance running in `slot`, described now if it has none yet. */
+static inline uint32_t id_of(struct capture_state *cs, uint32_t slot)
+{
+        uint32_t id = cs->slot_id[slot];
+
+        if (id != NO_ID && cs->ids[id].live)
+                return id;
+        return describe(cs, slot);
 }
 
 static void take_sample(struct capture_state *cs, struct pk_instance *inst, const void *data,
                         uint32_t size)
 {
-        uint32_t id = (uint32_t)(inst - cs->run->probes);
+        uint32_t id = id_of(cs, (uint32_t)(inst - cs->run->probes));
 
-        if (!cs->described[id])
-                describe(cs, id);
+        if (id == NO_ID) {
+                cs->not_described++;
+                return;
+        }
         /* decode_sample() turns ts with the offset of now: so does the reader, from this */
         capture_writer_clock(&cs->w, (int64_t)clock_mono_to_realtime(0));
         capture_writer_sample(&cs->w, id, data, size);
@@ -122,6 +198,27 @@ count:
         return true;
 }
 
+void capture_probe_stopped(struct run *run, struct pk_instance *inst)
+{
+        uint32_t slot = (uint32_t)(inst - run->probes);
+
+        for (size_t i = 0; i < run->n_sinks; i++) {
+                struct pk_instance *sink = &run->sinks[i];
+                struct capture_state *cs = sink->plugin_state;
+                struct capture_id *c;
+
+                if (sink->state != INSTANCE_ATTACHED || !is_capture(sink) ||
+                    cs->slot_id[slot] == NO_ID)
+                        continue;
+                c = &cs->ids[cs->slot_id[slot]];
+                if (!c->live)
+                        continue;
+                /* its last samples are taken and its drops read: keep its totals */
+                id_totals(cs, c, &c->events, &c->drops, &c->malformed);
+                c->live = false;
+        }
+}
+
 static int capture_open(const struct pk_host *host, struct pk_instance *inst, void **state)
 {
         const char *path = host->opt_string(inst, "output");
@@ -143,14 +240,9 @@ static int capture_open(const struct pk_host *host, struct pk_instance *inst, vo
         cs->host = host;
         cs->self = inst;
         cs->run = bound_run;
-        /* the probes array is allocated before the sinks open and never moves */
-        cs->n_probes = cs->run->n_probes;
-        cs->described = calloc(cs->n_probes + 1, sizeof(*cs->described));
-        cs->not_captured = calloc(cs->n_probes + 1, sizeof(*cs->not_captured));
-        if (!cs->described || !cs->not_captured) {
-                rc = -ENOMEM;
-                goto cleanup;
-        }
+        /* the probes array never moves; reloads add instances to its end */
+        for (size_t i = 0; i < RUN_MAX_INSTANCES; i++)
+                cs->slot_id[i] = NO_ID;
         rc = capture_writer_open(&cs->w, path, "probekit " PROBEKIT_VERSION);
         if (rc) {
                 host->log(inst, PK_LOG_ERROR, "cannot open output %s: %s", path ? path : "-",
@@ -161,15 +253,13 @@ static int capture_open(const struct pk_host *host, struct pk_instance *inst, vo
         *state = cs;
         return 0;
 cleanup:
-        free(cs->described);
-        free(cs->not_captured);
         free(cs);
         return rc;
 }
 
 static int find_probe(const struct capture_state *cs, const char *name)
 {
-        for (size_t i = 0; i < cs->n_probes; i++) {
+        for (size_t i = 0; i < cs->run->n_probes; i++) {
                 if (cs->run->probes[i].name && !strcmp(cs->run->probes[i].name, name))
                         return (int)i;
         }
@@ -216,7 +306,8 @@ static int capture_write(void *state, const struct pk_record *rec)
 {
         struct capture_state *cs = state;
         const struct pk_plugin *d;
-        int id, event;
+        int slot, event;
+        uint32_t id;
 
         /*
          * A record decoded from the sample taken last was captured raw
@@ -224,34 +315,38 @@ static int capture_write(void *state, const struct pk_record *rec)
          */
         if (rec->hdr && (const void *)rec->hdr == cs->last_sample)
                 return 0;
-        id = rec->probe ? find_probe(cs, rec->probe) : -1;
-        if (id < 0) {
+        slot = rec->probe ? find_probe(cs, rec->probe) : -1;
+        if (slot < 0) {
                 /* not a probe of this run: nothing to file it under, but counted */
                 cs->orphans++;
                 return 0;
         }
-        d = &cs->run->probes[id].plugin->desc;
+        id = id_of(cs, (uint32_t)slot);
+        if (id == NO_ID) {
+                cs->not_described++;
+                return 0;
+        }
+        d = &cs->run->probes[slot].plugin->desc;
         event = rec->event ? find_event(d, rec->event) : -1;
         if (event < 0 || rec->n_fields != d->events[event].n_fields) {
                 /* the schema could not describe it: counted, and the run goes on */
-                cs->not_captured[id]++;
+                cs->ids[id].not_captured++;
                 return 0;
         }
-        if (!cs->described[id])
-                describe(cs, (uint32_t)id);
-        return write_record(cs, (uint32_t)id, (uint32_t)event, rec);
+        return write_record(cs, id, (uint32_t)event, rec);
 }
 
 /*
  * Every running probe gets its SCHEMA block, samples or not (flush time, not
- * the hot path). Only attached ones: once stopped, an instance's name and
- * options are freed before the sinks' last flush.
+ * the hot path), those a reload started too. Only attached ones: once
+ * stopped, an instance's name and options are freed before the sinks' last
+ * flush.
  */
 static void describe_running(struct capture_state *cs)
 {
-        for (size_t i = 0; i < cs->n_probes; i++) {
-                if (!cs->described[i] && cs->run->probes[i].state == INSTANCE_ATTACHED)
-                        describe(cs, (uint32_t)i);
+        for (size_t i = 0; i < cs->run->n_probes; i++) {
+                if (cs->run->probes[i].state == INSTANCE_ATTACHED)
+                        id_of(cs, (uint32_t)i);
         }
 }
 
@@ -259,36 +354,33 @@ static void write_counters(struct capture_state *cs, bool force)
 {
         uint64_t now = clock_ns(CLOCK_MONOTONIC), sum = 0, drops = 0;
         struct payload p = {0};
-        uint32_t n = 0;
 
-        for (size_t i = 0; i < cs->n_probes; i++) {
-                const struct pk_instance *inst = &cs->run->probes[i];
+        for (uint32_t i = 0; i < cs->n_ids; i++) {
+                uint64_t events, kernel, malformed;
 
-                if (!cs->described[i])
-                        continue;
-                n++;
-                sum += inst->events + inst->drops + inst->malformed + cs->not_captured[i];
-                drops += inst->drops + inst->malformed + cs->not_captured[i];
+                id_totals(cs, &cs->ids[i], &events, &kernel, &malformed);
+                sum += events + kernel + malformed + cs->ids[i].not_captured;
+                drops += kernel + malformed + cs->ids[i].not_captured;
         }
-        if (!n || (!force && sum == cs->counters_sum))
+        if (!cs->n_ids || (!force && sum == cs->counters_sum))
                 return;
         /* losses go out at once; growing event counts once a second */
         if (!force && drops == cs->counters_drops && now - cs->counters_ns < COUNTERS_EVERY_NS)
                 return;
+        /* every id described so far: those stopped keep their last values */
         payload_u64(&p, clock_ns(CLOCK_REALTIME));
-        payload_u32(&p, n);
+        payload_u32(&p, cs->n_ids);
         payload_u32(&p, 0);
-        for (size_t i = 0; i < cs->n_probes; i++) {
-                const struct pk_instance *inst = &cs->run->probes[i];
+        for (uint32_t i = 0; i < cs->n_ids; i++) {
+                uint64_t events, kernel, malformed;
 
-                if (!cs->described[i])
-                        continue;
-                payload_u32(&p, (uint32_t)i);
+                id_totals(cs, &cs->ids[i], &events, &kernel, &malformed);
+                payload_u32(&p, i);
                 payload_u32(&p, 0);
-                payload_u64(&p, inst->events);
-                payload_u64(&p, inst->drops);
-                payload_u64(&p, inst->malformed);
-                payload_u64(&p, cs->not_captured[i]);
+                payload_u64(&p, events);
+                payload_u64(&p, kernel);
+                payload_u64(&p, malformed);
+                payload_u64(&p, cs->ids[i].not_captured);
         }
         if (!p.error)
                 capture_writer_block(&cs->w, CAPTURE_BLOCK_COUNTERS, p.data, p.len);
@@ -321,8 +413,12 @@ static void capture_close(void *state)
                 cs->host->log(cs->self, PK_LOG_WARN,
                               "%llu records of no probe of this run were not captured",
                               (unsigned long long)cs->orphans);
-        free(cs->described);
-        free(cs->not_captured);
+        if (cs->not_described)
+                cs->host->log(cs->self, PK_LOG_WARN,
+                              "%llu records not captured: more than %d probe instances to "
+                              "describe",
+                              (unsigned long long)cs->not_described, MAX_CAPTURE_IDS);
+        free(cs->ids);
         free(cs);
 }
 
@@ -332,9 +428,9 @@ static void capture_stats(void *state, struct pk_sink_stats *stats)
 
         stats->records = cs->w.samples + cs->w.records;
         stats->bytes = cs->w.bytes;
-        stats->dropped = cs->orphans;
-        for (size_t i = 0; i < cs->n_probes; i++)
-                stats->dropped += cs->not_captured[i];
+        stats->dropped = cs->orphans + cs->not_described;
+        for (uint32_t i = 0; i < cs->n_ids; i++)
+                stats->dropped += cs->ids[i].not_captured;
 }
 
 static const struct pk_option capture_options[] = {

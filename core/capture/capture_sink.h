@@ -28,4 +28,11 @@ void capture_bind_run(struct run *run);
  */
 bool capture_sample(struct run *run, struct pk_instance *inst, const void *data, uint32_t size);
 
+/*
+ * From run_stop_instance(), once a probe's rings are delivered and its drops
+ * read: the capture keeps its totals, and whatever starts in its slot next
+ * (a reload's new instance, an enable) gets a new id and SCHEMA block.
+ */
+void capture_probe_stopped(struct run *run, struct pk_instance *inst);
+
 #endif

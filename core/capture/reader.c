@@ -255,6 +255,7 @@ enum capture_read_status capture_reader_next(struct capture_reader *r, struct ca
         }
 skip:
         at_offset = capture_reader_offset(r);
+        r->damage_offset = at_offset;
         if (next == SIZE_MAX) {
                 snprintf(why, why_len,
                          "damaged block at byte %llu (%s): no valid block follows; %llu bytes "

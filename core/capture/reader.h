@@ -25,6 +25,7 @@ struct capture_reader {
         bool eof; /* the last read() returned 0 */
         struct capture_file_header header;
         uint64_t trailer_offset; /* of the TRAILER block; 0: none seen */
+        uint64_t damage_offset;  /* of the damaged block CAPTURE_DAMAGED reported last */
 };
 
 struct capture_block {

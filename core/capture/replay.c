@@ -30,6 +30,8 @@ static void free_probe(struct replay_probe *p)
         free(p->event_selected);
         free(p->use_decode);
         free(p->event_counts);
+        free(p->event_first);
+        free(p->event_last);
         memset(p, 0, sizeof(*p));
 }
 
@@ -78,7 +80,10 @@ static int take_schema(struct replay *rp, const struct capture_block *b, char *w
         p->event_selected = calloc(n + 1, sizeof(*p->event_selected));
         p->use_decode = calloc(n + 1, sizeof(*p->use_decode));
         p->event_counts = calloc(n + 1, sizeof(*p->event_counts));
-        if (!p->values || !p->event_selected || !p->use_decode || !p->event_counts) {
+        p->event_first = calloc(n + 1, sizeof(*p->event_first));
+        p->event_last = calloc(n + 1, sizeof(*p->event_last));
+        if (!p->values || !p->event_selected || !p->use_decode || !p->event_counts ||
+            !p->event_first || !p->event_last) {
                 free_probe(p);
                 return -ENOMEM;
         }
@@ -116,6 +121,10 @@ static bool time_wanted(const struct replay_filter *f, uint64_t ts)
 static int deliver(struct replay *rp, struct replay_probe *p, uint32_t event, struct pk_record *rec)
 {
         p->event_counts[event]++;
+        if (!p->event_first[event] || rec->ts_ns < p->event_first[event])
+                p->event_first[event] = rec->ts_ns;
+        if (rec->ts_ns > p->event_last[event])
+                p->event_last[event] = rec->ts_ns;
         if (!p->first_ts || rec->ts_ns < p->first_ts)
                 p->first_ts = rec->ts_ns;
         if (rec->ts_ns > p->last_ts)

@@ -45,6 +45,8 @@ struct replay_probe {
         bool *use_decode; /* per event */
         /* what was replayed */
         uint64_t *event_counts; /* per event: records delivered */
+        uint64_t *event_first;  /* per event: realtime of its earliest record; 0: none */
+        uint64_t *event_last;   /* per event: of its latest */
         uint64_t malformed;     /* samples the replay could not decode */
         uint64_t first_ts, last_ts;
         /* the last COUNTERS block's values for it */

@@ -5,6 +5,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
+
+/* Names come from the file: escaped before they reach a terminal (lengths in bytes). */
+#define SAFE_LEN 256
+
+static const char *safe(const char *in, char out[SAFE_LEN])
+{
+        log_escape(in ? in : "", out, SAFE_LEN);
+        return out;
+}
+
 static void put_time(FILE *out, uint64_t ns)
 {
         time_t secs = (time_t)(ns / 1000000000ULL);
@@ -33,10 +44,11 @@ void replay_stats_print(FILE *out, const char *path, const struct capture_reader
 {
         uint64_t first = 0, last = 0;
         char writer[CAPTURE_WRITER_LEN + 1] = {0};
+        char a[SAFE_LEN], b[SAFE_LEN], c[SAFE_LEN], d[SAFE_LEN];
 
         memcpy(writer, r->header.writer, CAPTURE_WRITER_LEN);
-        fprintf(out, "%s: capture format %u.%u, written by %s, created ", path,
-                r->header.version_major, r->header.version_minor, writer);
+        fprintf(out, "%s: capture format %u.%u, written by %s, created ", safe(path, a),
+                r->header.version_major, r->header.version_minor, safe(writer, b));
         put_time(out, r->header.created_ns);
         fprintf(out, ", %s\n", rp->trailer ? "stopped cleanly" : "no clean-stop trailer");
         fprintf(out, "%-20s %-24s %12s\n", "PROBE", "EVENT", "RECORDS");
@@ -48,8 +60,8 @@ void replay_stats_print(FILE *out, const char *path, const struct capture_reader
                 for (uint32_t e = 0; e < p->schema.n_events; e++) {
                         if (!p->event_counts[e])
                                 continue;
-                        fprintf(out, "%-20s %-24s %12" PRIu64 "\n", p->schema.name,
-                                p->schema.events[e].name, p->event_counts[e]);
+                        fprintf(out, "%-20s %-24s %12" PRIu64 "\n", safe(p->schema.name, a),
+                                safe(p->schema.events[e].name, b), p->event_counts[e]);
                 }
                 if (p->first_ts && (!first || p->first_ts < first))
                         first = p->first_ts;
@@ -64,9 +76,9 @@ void replay_stats_print(FILE *out, const char *path, const struct capture_reader
 
                 if (!p->known)
                         continue;
-                fprintf(out, "%s (%s %s%s%s): ", p->schema.name, p->schema.plugin,
-                        p->schema.version, p->schema.mode ? ", mode " : "",
-                        p->schema.mode ? p->schema.mode : "");
+                fprintf(out, "%s (%s %s%s%s): ", safe(p->schema.name, a), safe(p->schema.plugin, b),
+                        safe(p->schema.version, c), p->schema.mode ? ", mode " : "",
+                        safe(p->schema.mode, d));
                 if (p->has_counters)
                         fprintf(out,
                                 "%" PRIu64 " events, %" PRIu64 " dropped in the kernel, %" PRIu64

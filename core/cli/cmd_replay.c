@@ -19,6 +19,7 @@
 #include "replay_stats.h"
 #include "run.h"
 #include "setup.h"
+#include "strbuf.h"
 
 static const char replay_usage[] =
     "Usage: probekit replay [OPTIONS] FILE...\n"
@@ -43,6 +44,7 @@ static const char replay_usage[] =
     "                             UTC 2026-12-01T06:00:00[.frac][Z]\n"
     "  -F, --follow               keep reading a file that is still being written\n"
     "      --stats                per probe and event: records, time span, drops\n"
+    "      --json                 with --stats: one JSON document for every file\n"
     "  -P, --plugin-dir DIR       load plugins from DIR too (repeatable)\n"
     "  -v, --verbose              debug messages\n"
     "  -q, --quiet                errors only\n"
@@ -60,19 +62,19 @@ enum long_only {
         OPT_SINCE,
         OPT_UNTIL,
         OPT_STATS,
+        OPT_JSON,
 };
 
 struct replay_cli {
         struct setup_args setup;
         struct replay_filter filter;
-        bool follow, stats;
+        bool follow, stats, json;
+        struct strbuf json_doc; /* --stats --json: {"files":[...]} */
+        unsigned json_files;
         int verbosity;
         char **files;
         int n_files;
 };
-
-/* Damaged blocks named one by one; past this, only their number. */
-#define MAX_PROBLEMS_SHOWN 20
 
 static volatile sig_atomic_t stop_requested;
 
@@ -185,6 +187,9 @@ static int parse_option(int opt, struct replay_cli *cli)
         case OPT_STATS:
                 cli->stats = true;
                 return 0;
+        case OPT_JSON:
+                cli->json = true;
+                return 0;
         case 'P':
                 return setup_args_add_plugin_dir(&cli->setup, optarg) ? -ENOMEM : 0;
         case 'v':
@@ -218,6 +223,7 @@ static int parse_args(int argc, char **argv, struct replay_cli *cli)
             {"until", required_argument, NULL, OPT_UNTIL},
             {"follow", no_argument, NULL, 'F'},
             {"stats", no_argument, NULL, OPT_STATS},
+            {"json", no_argument, NULL, OPT_JSON},
             {"plugin-dir", required_argument, NULL, 'P'},
             {"verbose", no_argument, NULL, 'v'},
             {"quiet", no_argument, NULL, 'q'},
@@ -233,6 +239,16 @@ static int parse_args(int argc, char **argv, struct replay_cli *cli)
         if (cli->setup.format && !strcmp(cli->setup.format, "capture")) {
                 fprintf(stderr, "probekit replay: --format capture: replay writes text, json "
                                 "or sink plugins\n");
+                return -EINVAL;
+        }
+        if (cli->json && !cli->stats) {
+                fprintf(stderr, "probekit replay: --json goes with --stats (records as JSON: "
+                                "--format json)\n");
+                return -EINVAL;
+        }
+        if (cli->json && cli->follow) {
+                fprintf(stderr, "probekit replay: --stats --json reports whole files: not with "
+                                "--follow\n");
                 return -EINVAL;
         }
         if (optind >= argc) {
@@ -337,23 +353,138 @@ static bool file_is_short(int fd)
         return lseek(fd, 0, SEEK_SET) == 0;
 }
 
+/* Say once what ended the file, in the outcome and on stderr. */
+static void end_file(struct replay_outcome *o, const char *path, enum replay_end end,
+                     uint64_t offset, const char *why)
+{
+        o->end = end;
+        o->end_offset = offset;
+        snprintf(o->end_why, sizeof(o->end_why), "%s", why);
+        if (end != REPLAY_END_TRAILER && end != REPLAY_END_INTERRUPTED &&
+            end != REPLAY_END_OUTPUT_CLOSED)
+                fprintf(stderr, "probekit replay: %s: %s\n", path, why);
+}
+
+static void note_problem(struct replay_outcome *o, const char *path, uint64_t offset,
+                         const char *why)
+{
+        if (replay_outcome_problem(o, offset, why))
+                fprintf(stderr, "probekit replay: %s: %s\n", path, why);
+}
+
+/* Read the blocks of an opened file into `rp` until its end, the damage or a stop. */
+static void read_blocks(struct capture_reader *r, struct replay *rp, const char *path,
+                        struct replay_cli *cli, struct run *run, struct replay_outcome *o)
+{
+        struct capture_block b;
+        char why[512], text[600];
+        int rc;
+
+        for (;;) {
+                enum capture_read_status st;
+
+                if (stop_requested) {
+                        end_file(o, path, REPLAY_END_INTERRUPTED, capture_reader_offset(r),
+                                 "interrupted");
+                        return;
+                }
+                st = capture_reader_next(r, &b, why, sizeof(why));
+                if (st == CAPTURE_BLOCK) {
+                        rc = replay_block(rp, &b, why, sizeof(why));
+                        if (rc == -EPIPE) {
+                                end_file(o, path, REPLAY_END_OUTPUT_CLOSED, b.offset,
+                                         "the output was closed");
+                                return;
+                        }
+                        if (rc == -EINVAL) {
+                                snprintf(text, sizeof(text), "block at byte %llu: %s",
+                                         (unsigned long long)b.offset, why);
+                                note_problem(o, path, b.offset, text);
+                        } else if (rc) {
+                                end_file(o, path, REPLAY_END_FAILED, b.offset, strerror(-rc));
+                                return;
+                        }
+                        if (rp->trailer) {
+                                end_file(o, path, REPLAY_END_TRAILER, capture_reader_offset(r), "");
+                                return;
+                        }
+                        continue;
+                }
+                if (st == CAPTURE_DAMAGED) {
+                        note_problem(o, path, r->damage_offset, why);
+                        continue;
+                }
+                if ((st == CAPTURE_END || st == CAPTURE_PARTIAL) && cli->follow) {
+                        if (wait_for_more(run))
+                                continue;
+                        end_file(o, path, REPLAY_END_INTERRUPTED, capture_reader_offset(r),
+                                 "interrupted");
+                        return;
+                }
+                if (st == CAPTURE_PARTIAL) {
+                        end_file(o, path, REPLAY_END_TRUNCATED, capture_reader_offset(r), why);
+                } else if (st == CAPTURE_READ_ERROR) {
+                        end_file(o, path, REPLAY_END_READ_ERROR, capture_reader_offset(r), why);
+                } else {
+                        snprintf(text, sizeof(text),
+                                 "ends at byte %llu without the clean-stop trailer (the capture "
+                                 "did not stop cleanly, or is still being written: --follow)",
+                                 (unsigned long long)capture_reader_offset(r));
+                        end_file(o, path, REPLAY_END_NO_TRAILER, capture_reader_offset(r), text);
+                }
+                return;
+        }
+}
+
+/* After a file: the stats, losses the capture recorded, what could not be decoded. */
+static void report_file(const char *path, struct replay_cli *cli, const struct capture_reader *r,
+                        const struct replay *rp, const struct replay_outcome *o)
+{
+        if (cli->json)
+                replay_stats_json(&cli->json_doc, path, r, rp, o);
+        else if (cli->stats)
+                replay_stats_print(stdout, path, r, rp);
+        else
+                log_info(NULL, "%s: %llu records replayed", path, (unsigned long long)rp->records);
+        for (size_t i = 0; i < rp->n_probes; i++) {
+                const struct replay_probe *p = &rp->probes[i];
+
+                if (p->known && p->has_counters && (p->c_drops || p->c_malformed))
+                        log_warn(p->schema.name,
+                                 "the capture lost %llu events in the kernel and %llu malformed",
+                                 (unsigned long long)p->c_drops,
+                                 (unsigned long long)p->c_malformed);
+        }
+        if (o->n_problems > REPLAY_PROBLEMS_KEPT)
+                fprintf(stderr, "probekit replay: %s: %llu more damaged blocks not shown\n", path,
+                        (unsigned long long)(o->n_problems - REPLAY_PROBLEMS_KEPT));
+        if (rp->unknown_instance)
+                fprintf(stderr,
+                        "probekit replay: %s: %llu samples or records skipped: their instance's "
+                        "schema block is missing (damaged)\n",
+                        path, (unsigned long long)rp->unknown_instance);
+}
+
 /* Replay one file; returns 0 when it was read whole, 1 when not. */
 static int replay_file(const char *path, struct replay_cli *cli, struct setup *s, struct run *run)
 {
         struct replay rp = {.filter = &cli->filter, .plugins = &s->plugins};
+        struct replay_outcome o = {0};
         struct capture_reader r;
-        struct capture_block b;
-        uint64_t problems = 0;
         char why[512];
-        int fd, status = 0, rc;
+        int fd, rc, status;
 
         if (!cli->stats && run->n_sinks) {
                 rp.deliver = deliver;
                 rp.ctx = run;
         }
+        if (cli->json && cli->json_files++)
+                strbuf_printf(&cli->json_doc, ",");
         fd = !strcmp(path, "-") ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-                fprintf(stderr, "probekit replay: %s: %s\n", path, strerror(errno));
+                end_file(&o, path, REPLAY_END_OPEN_ERROR, 0, strerror(errno));
+                if (cli->json)
+                        replay_stats_json(&cli->json_doc, path, NULL, NULL, &o);
                 return 1;
         }
         rc = capture_reader_open(&r, fd, why, sizeof(why));
@@ -364,83 +495,24 @@ static int replay_file(const char *path, struct replay_cli *cli, struct setup *s
                 rc = capture_reader_open(&r, fd, why, sizeof(why));
         }
         if (rc) {
-                fprintf(stderr, "probekit replay: %s: refused: %s\n", path, why);
+                char text[600];
+
+                snprintf(text, sizeof(text), "refused: %s", why);
+                end_file(&o, path, REPLAY_END_REFUSED, 0, text);
+                if (cli->json)
+                        replay_stats_json(&cli->json_doc, path, NULL, NULL, &o);
                 capture_reader_close(&r);
-                status = 1;
                 goto cleanup;
         }
-        while (!stop_requested) {
-                enum capture_read_status st = capture_reader_next(&r, &b, why, sizeof(why));
-
-                if (st == CAPTURE_BLOCK) {
-                        rc = replay_block(&rp, &b, why, sizeof(why));
-                        if (rc == -EPIPE)
-                                break;
-                        if (rc == -EINVAL) {
-                                if (problems++ < MAX_PROBLEMS_SHOWN)
-                                        fprintf(stderr,
-                                                "probekit replay: %s: block at byte %llu: %s\n",
-                                                path, (unsigned long long)b.offset, why);
-                                status = 1;
-                        } else if (rc) {
-                                fprintf(stderr, "probekit replay: %s: %s\n", path, strerror(-rc));
-                                status = 1;
-                                break;
-                        }
-                        if (rp.trailer)
-                                break;
-                        continue;
-                }
-                if (st == CAPTURE_DAMAGED) {
-                        if (problems++ < MAX_PROBLEMS_SHOWN)
-                                fprintf(stderr, "probekit replay: %s: %s\n", path, why);
-                        status = 1;
-                        continue;
-                }
-                if ((st == CAPTURE_END || st == CAPTURE_PARTIAL) && cli->follow) {
-                        if (!wait_for_more(run))
-                                break;
-                        continue;
-                }
-                if (st == CAPTURE_PARTIAL || st == CAPTURE_READ_ERROR) {
-                        fprintf(stderr, "probekit replay: %s: %s\n", path, why);
-                        status = 1;
-                } else {
-                        fprintf(stderr,
-                                "probekit replay: %s: ends at byte %llu without the clean-stop "
-                                "trailer (the capture did not stop cleanly, or is still being "
-                                "written: --follow)\n",
-                                path, (unsigned long long)capture_reader_offset(&r));
-                        status = 1;
-                }
-                break;
-        }
-        if (cli->stats)
-                replay_stats_print(stdout, path, &r, &rp);
-        else
-                log_info(NULL, "%s: %llu records replayed", path, (unsigned long long)rp.records);
-        for (size_t i = 0; i < rp.n_probes; i++) {
-                const struct replay_probe *p = &rp.probes[i];
-
-                if (p->known && p->has_counters && (p->c_drops || p->c_malformed))
-                        log_warn(p->schema.name,
-                                 "the capture lost %llu events in the kernel and %llu malformed",
-                                 (unsigned long long)p->c_drops,
-                                 (unsigned long long)p->c_malformed);
-        }
-        if (problems > MAX_PROBLEMS_SHOWN)
-                fprintf(stderr, "probekit replay: %s: %llu more damaged blocks not shown\n", path,
-                        (unsigned long long)(problems - MAX_PROBLEMS_SHOWN));
-        if (rp.unknown_instance) {
-                fprintf(stderr,
-                        "probekit replay: %s: %llu samples or records skipped: their instance's "
-                        "schema block is missing (damaged)\n",
-                        path, (unsigned long long)rp.unknown_instance);
-                status = 1;
-        }
+        read_blocks(&r, &rp, path, cli, run, &o);
+        report_file(path, cli, &r, &rp, &o);
         capture_reader_close(&r);
-        replay_free(&rp);
 cleanup:
+        /* a closed pipe or Ctrl-C (--follow) ends the replay; they are not damage */
+        status = (o.end != REPLAY_END_TRAILER && o.end != REPLAY_END_OUTPUT_CLOSED &&
+                  o.end != REPLAY_END_INTERRUPTED) ||
+                 o.n_problems || rp.unknown_instance;
+        replay_free(&rp);
         if (fd != STDIN_FILENO)
                 close(fd);
         return status;
@@ -458,6 +530,7 @@ static void free_cli(struct replay_cli *cli)
         free_list(cli->filter.probes, cli->filter.n_probes);
         free_list(cli->filter.events, cli->filter.n_events);
         setup_args_free(&cli->setup);
+        strbuf_free(&cli->json_doc);
 }
 
 int cmd_replay(int argc, char **argv)
@@ -482,9 +555,19 @@ int cmd_replay(int argc, char **argv)
                 free_cli(&cli);
                 return EXIT_USAGE;
         }
+        if (cli.json)
+                strbuf_printf(&cli.json_doc, "{\"files\":[");
         for (int i = 0; i < cli.n_files && !stop_requested; i++) {
                 if (replay_file(cli.files[i], &cli, &s, &run))
                         status = EXIT_RUNTIME;
+        }
+        if (cli.json) {
+                strbuf_printf(&cli.json_doc, "]}\n");
+                if (cli.json_doc.error || fputs(cli.json_doc.data, stdout) == EOF ||
+                    fflush(stdout)) {
+                        fprintf(stderr, "probekit replay: cannot write the statistics\n");
+                        status = EXIT_RUNTIME;
+                }
         }
         close_sinks(&run);
         setup_free(&s);

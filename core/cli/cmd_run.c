@@ -173,6 +173,7 @@ int cmd_run(int argc, char **argv)
         opts.metrics_address = option_set_get(&s.global, "metrics")->s;
         opts.mount_tracefs = option_set_get(&s.global, "mount_tracefs")->b;
         opts.sessions = option_set_get(&s.global, "sessions")->b;
+        opts.log_level_from_cli = cli.verbosity != 0;
         opts.duration_s = cli.duration;
         opts.setup = &s; /* SIGHUP and `probekit reload` build the next one the same way */
         opts.setup_args = &cli.setup;

@@ -7,6 +7,9 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+
 #include "log.h"
 
 #define TRACEFS        "/sys/kernel/tracing"
@@ -76,8 +79,75 @@ static int check_tracepoint(const char *section, bool may_mount, char *why, size
         return 0;
 }
 
-int attach_precheck(const char *section, bool may_mount_tracefs, char *why, size_t why_len)
+/* The attach type of a section that traces a kernel function through BTF, or -1. */
+static int tracing_attach_type(const char *section, const char **kind)
 {
+        static const struct {
+                const char *prefix;
+                enum bpf_attach_type type;
+        } kinds[] = {
+            {"fentry", BPF_TRACE_FENTRY},
+            {"fexit", BPF_TRACE_FEXIT},
+            {"fmod_ret", BPF_MODIFY_RETURN},
+        };
+
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+                size_t len = strlen(kinds[i].prefix);
+
+                /* "fexit/func" and the sleepable "fexit.s/func" */
+                if (!strncmp(section, kinds[i].prefix, len) &&
+                    (section[len] == '/' || !strncmp(section + len, ".s/", 3))) {
+                        *kind = kinds[i].prefix;
+                        return kinds[i].type;
+                }
+        }
+        return -1;
+}
+
+/*
+ * Whether the kernel refuses every program of this attach type, asked once
+ * per process with a two-instruction program and no target. A kernel that
+ * can trace functions rejects it for its missing target (EINVAL); one that
+ * cannot says EPERM before it looks at the target (function tracing locked
+ * down, seen on the development VM). Only that EPERM is taken as an answer:
+ * without it the real load decides. The point is the cost of the real
+ * load: libbpf parses the kernel's BTF and relocates the whole object before
+ * the kernel refuses it, tens of milliseconds per plugin at start-up.
+ */
+static int tracing_refused(enum bpf_attach_type type)
+{
+        static int verdict[__MAX_BPF_ATTACH_TYPE]; /* 0 unknown, 1 allowed, -errno refused */
+        const struct bpf_insn ret0[] = {
+            {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+            {.code = BPF_JMP | BPF_EXIT},
+        };
+        LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
+        int fd;
+
+        if ((unsigned)type >= __MAX_BPF_ATTACH_TYPE)
+                return 0;
+        if (verdict[type])
+                return verdict[type] < 0 ? verdict[type] : 0;
+        fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pk_probe", "GPL", ret0, 2, &opts);
+        if (fd >= 0)
+                close(fd);
+        verdict[type] = fd < 0 && errno == EPERM ? -EPERM : 1;
+        return verdict[type] < 0 ? verdict[type] : 0;
+}
+
+int attach_precheck(const char *prog, const char *section, bool may_mount_tracefs, char *why,
+                    size_t why_len)
+{
+        const char *kind;
+        int type = tracing_attach_type(section, &kind);
+
+        if (type >= 0 && tracing_refused((enum bpf_attach_type)type)) {
+                snprintf(why, why_len,
+                         "this kernel refuses %s programs such as '%s' (loading an empty one "
+                         "without a target: %s)",
+                         kind, prog, strerror(EPERM));
+                return -EPERM;
+        }
         if (starts_with(section, "kprobe/") || starts_with(section, "kretprobe/") ||
             starts_with(section, "ksyscall/") || starts_with(section, "kretsyscall/")) {
                 if (access(KPROBE_PMU_DIR, F_OK)) {

@@ -10,8 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* 0 if nothing speaks against `section` here, or -errno with the reason. */
-int attach_precheck(const char *section, bool may_mount_tracefs, char *why, size_t why_len);
+/* 0 if nothing speaks against program `prog` of `section` here, or -errno with the reason. */
+int attach_precheck(const char *prog, const char *section, bool may_mount_tracefs, char *why,
+                    size_t why_len);
 
 /* After an attach failed: add what /proc/kallsyms says of a kprobe's target. */
 void attach_explain_failure(const char *section, int err, char *why, size_t why_len);

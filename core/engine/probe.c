@@ -39,12 +39,18 @@ static bool program_in_mode(const struct pk_plugin *d, const struct pk_attach_mo
         return true;
 }
 
-static uint32_t wakeup_threshold(const struct pk_instance *inst, int64_t ring_size)
+bool probe_wakes_every_sample(const struct pk_instance *inst)
 {
         const struct option_value *wakeup = option_set_get(&inst->opts, "wakeup");
+
+        return wakeup && wakeup->s && !strcmp(wakeup->s, "every");
+}
+
+static uint32_t wakeup_threshold(const struct pk_instance *inst, int64_t ring_size)
+{
         int64_t quarter = ring_size / 4;
 
-        if (wakeup && wakeup->s && !strcmp(wakeup->s, "every"))
+        if (probe_wakes_every_sample(inst))
                 return 0;
         return (uint32_t)(quarter < 256 * 1024 ? quarter : 256 * 1024);
 }
@@ -120,8 +126,8 @@ static int select_programs(struct pk_instance *inst, struct bpf_object *obj,
                 bpf_program__set_autoload(prog, load);
                 if (!load)
                         continue;
-                rc = attach_precheck(bpf_program__section_name(prog), env->mount_tracefs, why,
-                                     why_len);
+                rc = attach_precheck(bpf_program__name(prog), bpf_program__section_name(prog),
+                                     env->mount_tracefs, why, why_len);
                 if (rc)
                         return rc;
         }

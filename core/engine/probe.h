@@ -25,6 +25,9 @@ uint64_t realtime_ns(void);
 /* Read the kernel's count of failed reserves into inst->drops. */
 void probe_read_drops(struct pk_instance *inst);
 
+/* Whether the instance asked for a wakeup per sample (`wakeup = every`). */
+bool probe_wakes_every_sample(const struct pk_instance *inst);
+
 /* Detach, unload and free the plugin's state. Safe on any state. */
 void probe_stop(struct pk_instance *inst);
 

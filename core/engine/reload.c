@@ -16,6 +16,7 @@
 #include "control_commands.h"
 #include "log.h"
 #include "reload_diff.h"
+#include "reload_globals.h"
 #include "run.h"
 #include "service_notify.h"
 #include "setup.h"
@@ -171,23 +172,6 @@ static void apply_steps(struct run *run, struct pk_instance **insts, struct relo
         }
 }
 
-/* [probekit] settings are read once at start; say which changes wait for a restart. */
-static void warn_global_changes(const struct option_set *running, const struct option_set *next)
-{
-        for (size_t i = 0; i < running->n; i++) {
-                int j = option_set_find(next, running->decls[i]->key);
-                struct option_set one_a = {&running->decls[i], &running->values[i], 1};
-                struct option_set one_b;
-
-                if (j < 0)
-                        continue;
-                one_b = (struct option_set){&next->decls[j], &next->values[j], 1};
-                if (!option_sets_equal(&one_a, &one_b))
-                        log_warn(NULL, "reload: [%s] %s changed; it takes effect at the next start",
-                                 PK_GLOBAL_SECTION, running->decls[i]->key);
-        }
-}
-
 /* The new plan replaces the old; the old plugin handles stay (stopped instances name them). */
 static int adopt(struct run *run, struct setup *next)
 {
@@ -245,6 +229,8 @@ static void report_refusal(struct reload_result *res, const char *errors)
 int run_reload(struct run *run, struct strbuf *report, bool json)
 {
         struct reload_result res = {.report = report, .json = json};
+        struct global_change globals[RELOAD_MAX_GLOBALS];
+        size_t n_globals;
         struct reload_current *current = NULL;
         struct reload_step *steps = NULL;
         struct pk_instance **insts = NULL;
@@ -267,7 +253,9 @@ int run_reload(struct run *run, struct strbuf *report, bool json)
                 return -EINVAL;
         }
         free(errors);
-        warn_global_changes(&run->opts.setup->global, &next.global);
+        /* first: the probes started below see the new mount_tracefs, the log its level */
+        n_globals = reload_apply_globals(run, &run->opts.setup->global, &next.global, next.cfg.path,
+                                         globals);
         insts = running_instances(run, &current, &n_current);
         rc = insts ? reload_diff(current, n_current, next.plan.specs, next.plan.n_specs, &steps,
                                  &n_steps)
@@ -280,12 +268,20 @@ int run_reload(struct run *run, struct strbuf *report, bool json)
                 strbuf_printf(report, "{\"instances\":[");
         apply_steps(run, insts, steps, n_steps, &next.plan, &res);
         if (json)
+                strbuf_printf(report, "],\"settings\":[");
+        if (report)
+                reload_report_globals(globals, n_globals, report, json);
+        if (json)
                 strbuf_printf(report, "],\"failed\":%u}\n", res.failed);
         rc = adopt(run, &next);
         if (!rc && config_identity_loaded(run->opts.setup_args->config_path))
                 log_warn(NULL, "cannot hash the configuration for probekit_config_sha256_info");
         log_info(NULL, "reload: done, %zu probes attached, %u failed to start",
                  run_count_attached(run), res.failed);
+        for (size_t i = 0; i < n_globals; i++) {
+                if (globals[i].outcome == GLOBAL_FAILED)
+                        rc = rc ? rc : -EAGAIN;
+        }
         if (!rc && res.failed)
                 rc = -EAGAIN;
 cleanup:

@@ -63,6 +63,7 @@ int ring_reader_open(struct ring_reader *r, int map_fd)
         r->page_size = (size_t)page;
         /* Often enough that a producer never waits on space we already read. */
         r->publish_every = info.max_entries / 8 < 64 * 1024 ? info.max_entries / 8 : 64 * 1024;
+        r->read_on_min = r->publish_every;
         return 0;
 }
 
@@ -101,7 +102,7 @@ long ring_reader_drain(struct ring_reader *r, uint64_t budget, ring_sample_fn fn
                 if (cons >= prod) {
                         uint64_t next = load_acquire_u64(r->producer_pos);
 
-                        if (next - cons < r->publish_every)
+                        if (next - cons < r->read_on_min)
                                 break;
                         prod = next;
                 }

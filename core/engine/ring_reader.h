@@ -23,7 +23,12 @@ struct ring_reader {
         uint64_t mask;                /* data_size - 1 */
         size_t page_size;
         uint64_t publish_every; /* bytes consumed between consumer_pos stores */
-        uint64_t peak_pending;  /* most bytes found waiting at the start of a drain */
+        /*
+         * Once caught up with the producer, read on only if this many bytes
+         * arrived meanwhile (publish_every by default; 1 to follow it closely).
+         */
+        uint64_t read_on_min;
+        uint64_t peak_pending; /* most bytes found waiting at the start of a drain */
 };
 
 /* Map the ring buffer map `map_fd`; 0 or -errno. */
@@ -31,7 +36,8 @@ int ring_reader_open(struct ring_reader *r, int map_fd);
 void ring_reader_close(struct ring_reader *r);
 
 /*
- * Hand every sample committed so far, up to about `budget` bytes, to fn.
+ * Hand every sample committed so far, up to about `budget` bytes, to fn,
+ * and what arrives meanwhile while it comes in batches of read_on_min.
  * Returns the number of samples handed over, or the callback's -errno when
  * it stopped the drain (the sample it refused is consumed).
  */

@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,31 @@ static int on_sample(void *ctx, const void *data, uint32_t size)
         return run_deliver(&rec, active_run);
 }
 
+/* Map a ring and watch it; 0 or -errno. */
+static int open_ring(struct run *run, struct ring_source *src)
+{
+        bool every = probe_wakes_every_sample(src->inst);
+        int rc = ring_reader_open(&src->reader, src->map_fd);
+
+        if (rc)
+                return rc;
+        /*
+         * Batched wakeups: edge-triggered, the loop wakes when the producer
+         * asks (once per threshold crossing), not whenever data waits, and
+         * the drain leaves a tail it would have to read right behind the
+         * producer; the periodic drain takes it. wakeup = every wants each
+         * sample at once: level-triggered, read until caught up (the kernel
+         * wakes only a consumer that has caught up, so a tail left behind
+         * would wait for the timer).
+         */
+        if (every)
+                src->reader.read_on_min = 1;
+        rc = add_to_epoll(run->epoll_fd, src->map_fd, SOURCE_RINGS, every ? 0 : EPOLLET);
+        if (rc)
+                ring_reader_close(&src->reader);
+        return rc;
+}
+
 static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
 {
         struct run *run = ctx;
@@ -107,22 +133,12 @@ static int add_ringbuf(struct pk_instance *inst, int map_fd, void *ctx)
         if (!grown)
                 return -ENOMEM;
         run->rings = grown;
-        rc = ring_reader_open(&grown[run->n_rings].reader, map_fd);
-        if (rc)
-                return rc;
-        /*
-         * Edge-triggered: the loop wakes when the producer asks (the
-         * threshold, or every sample with wakeup = every), not whenever
-         * data waits. ring_reader_drain() leaves a tail it would have to
-         * read right behind the producer; the periodic drain takes it.
-         */
-        rc = add_to_epoll(run->epoll_fd, map_fd, SOURCE_RINGS, EPOLLET);
-        if (rc) {
-                ring_reader_close(&grown[run->n_rings].reader);
-                return rc;
+        grown[run->n_rings] = (struct ring_source){.inst = inst, .map_fd = map_fd};
+        if (!run->defer_rings) {
+                rc = open_ring(run, &grown[run->n_rings]);
+                if (rc)
+                        return rc;
         }
-        grown[run->n_rings].inst = inst;
-        grown[run->n_rings].map_fd = map_fd;
         run->n_rings++;
         return 0;
 }
@@ -292,6 +308,49 @@ static void remove_rings_of(struct run *run, const struct pk_instance *inst)
         run->n_rings = kept;
 }
 
+/*
+ * The rings of the probes run_setup() started, mapped only now. The kernel
+ * maps all of a ring's pages into us at mmap() (the data twice: 2 x ring_size
+ * of RSS each), and every later probe's load holds two copies of the
+ * kernel's BTF for a moment: mapped earlier, the rings would add to that
+ * peak. Nothing is lost meanwhile: the kernel fills the ring either way,
+ * and nothing reads it before the loop starts. A probe whose ring cannot
+ * be mapped fails alone; the ring of a probe that failed after adding it
+ * is dropped.
+ */
+static void open_deferred_rings(struct run *run, size_t *failed)
+{
+        size_t kept = 0;
+
+        run->defer_rings = false;
+        for (size_t i = 0; i < run->n_rings; i++) {
+                struct ring_source src = run->rings[i];
+                int rc;
+
+                if (src.inst->state != INSTANCE_ATTACHED)
+                        continue;
+                rc = open_ring(run, &src);
+                if (rc) {
+                        snprintf(src.inst->reason, sizeof(src.inst->reason),
+                                 "consuming its ring buffer: %s", strerror(-rc));
+                        log_error(src.inst->name, "failed: %s", src.inst->reason);
+                        src.inst->state = INSTANCE_FAILED;
+                        (*failed)++;
+                        continue;
+                }
+                run->rings[kept++] = src;
+        }
+        run->n_rings = kept;
+        for (size_t i = 0; i < run->n_probes; i++) {
+                struct pk_instance *inst = &run->probes[i];
+
+                if (inst->state == INSTANCE_FAILED && inst->obj) {
+                        remove_rings_of(run, inst); /* any other ring it had */
+                        probe_stop(inst);
+                }
+        }
+}
+
 void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_state after)
 {
         if (inst->plugin->desc.kind == PK_KIND_SINK) {
@@ -303,6 +362,7 @@ void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_
                 consume_rings(run);
                 remove_rings_of(run, inst);
                 probe_stop(inst);
+                capture_probe_stopped(run, inst);
                 inst->mode = NULL;
         }
         inst->state = after;
@@ -310,9 +370,33 @@ void run_stop_instance(struct run *run, struct pk_instance *inst, enum instance_
         inst->events_per_s = 0;
 }
 
-static int setup_fds(struct run *run)
+/* The loop's timer fires every flush_interval_ms (stats_interval is counted in it). */
+static int arm_timer(struct run *run)
 {
         struct itimerspec every = {0};
+
+        every.it_interval.tv_sec = run->opts.flush_interval_ms / 1000;
+        every.it_interval.tv_nsec = (run->opts.flush_interval_ms % 1000) * 1000000L;
+        every.it_value = every.it_interval;
+        return timerfd_settime(run->timer_fd, 0, &every, NULL) ? -errno : 0;
+}
+
+int run_set_flush_interval(struct run *run, int64_t ms)
+{
+        int64_t was = run->opts.flush_interval_ms;
+        int rc;
+
+        run->opts.flush_interval_ms = ms;
+        rc = arm_timer(run);
+        if (rc) {
+                run->opts.flush_interval_ms = was;
+                arm_timer(run);
+        }
+        return rc;
+}
+
+static int setup_fds(struct run *run)
+{
         sigset_t mask;
         int rc;
 
@@ -332,12 +416,9 @@ static int setup_fds(struct run *run)
         run->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
         if (run->timer_fd < 0)
                 return -errno;
-        every.it_interval.tv_sec = run->opts.flush_interval_ms / 1000;
-        every.it_interval.tv_nsec = (run->opts.flush_interval_ms % 1000) * 1000000L;
-        every.it_value = every.it_interval;
-        if (timerfd_settime(run->timer_fd, 0, &every, NULL))
-                return -errno;
-        rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL, 0);
+        rc = arm_timer(run);
+        if (!rc)
+                rc = add_to_epoll(run->epoll_fd, run->signal_fd, SOURCE_SIGNAL, 0);
         if (!rc)
                 rc = add_to_epoll(run->epoll_fd, run->timer_fd, SOURCE_TIMER, 0);
         return rc;
@@ -354,6 +435,26 @@ static int start_metrics(struct run *run)
         if (!run->metrics)
                 return -EADDRNOTAVAIL;
         return add_to_epoll(run->epoll_fd, metrics_server_fd(run->metrics), SOURCE_METRICS, 0);
+}
+
+int run_set_metrics(struct run *run, const char *address)
+{
+        struct metrics_server *was = run->metrics;
+        const char *was_address = run->opts.metrics_address;
+        int rc;
+
+        /* the new endpoint first: when it cannot listen, the old one serves on */
+        run->metrics = NULL;
+        run->opts.metrics_address = address;
+        rc = start_metrics(run);
+        if (rc) {
+                metrics_server_stop(run->metrics);
+                run->metrics = was;
+                run->opts.metrics_address = was_address;
+                return rc;
+        }
+        metrics_server_stop(was); /* closing its descriptor takes it out of the epoll set */
+        return 0;
 }
 
 /*
@@ -440,6 +541,7 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
         rc = open_sinks(run);
         if (rc)
                 return rc;
+        run->defer_rings = true;
         for (size_t i = 0; i < run->n_probes; i++) {
                 struct pk_instance *inst = &run->probes[i];
 
@@ -449,6 +551,8 @@ int run_setup(struct run *run, struct plan *plan, const struct run_options *opts
                 if (probe_start(inst, &env))
                         failed++;
         }
+        open_deferred_rings(run, &failed);
+        malloc_trim(0); /* what loading left free in the heap (about 0.3 MB) */
         log_info(NULL, "ready: %zu attached, %zu failed", enabled - failed, failed);
         if (enabled && failed == enabled) {
                 log_error(NULL, "no probe could attach");

@@ -28,7 +28,8 @@ struct run_options {
         const char *control_socket;  /* NULL or "": none */
         const char *metrics_address; /* NULL or "": no /metrics endpoint */
         bool mount_tracefs;
-        bool sessions; /* login sessions as events (core/sessions/) */
+        bool sessions;           /* login sessions as events (core/sessions/) */
+        bool log_level_from_cli; /* -v or -q given: [probekit] log_level is not applied */
         /* for reloads: the setup the run started from and how it was made (NULL: no reload) */
         struct setup *setup;
         const struct setup_args *setup_args;
@@ -53,6 +54,7 @@ struct run {
         bool stop;
         bool reader_gone;                   /* a sink's write or flush met EPIPE */
         bool sink_open_failed;              /* a start-up error: exit 2 */
+        bool defer_rings;                   /* start-up: map the rings once all probes loaded */
         uint64_t lost_in_kernel;            /* set by run_teardown() */
         uint64_t lost_in_sinks;             /* set by run_teardown() */
         struct plugin_set *retired_plugins; /* plugin sets replaced by reloads */
@@ -102,6 +104,15 @@ int run_reload(struct run *run, struct strbuf *report, bool json);
 int run_deliver(const struct pk_record *rec, void *run);
 
 size_t run_count_attached(const struct run *run);
+
+/* Reload: fire the loop's timer every `ms` from now on; 0 or -errno (the old period stays). */
+int run_set_flush_interval(struct run *run, int64_t ms);
+/*
+ * Reload: serve /metrics on `address` (NULL or "": off) instead. The new
+ * endpoint listens before the old one closes; when it cannot, the old one
+ * stays and -errno is returned. `address` must outlive the run's use of it.
+ */
+int run_set_metrics(struct run *run, const char *address);
 
 /* Reopen every sink's output (SIGUSR1, SIGHUP, `probekit reopen`); 0 or the first -errno. */
 int run_reopen_sinks(struct run *run);

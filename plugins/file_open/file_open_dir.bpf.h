@@ -15,6 +15,8 @@
 #ifndef PROBEKIT_FILE_OPEN_DIR_BPF_H
 #define PROBEKIT_FILE_OPEN_DIR_BPF_H
 
+#include <probekit/bpf/fd.bpf.h>
+
 #include "file_open.h"
 
 #define FILE_OPEN_DIR_DEPTH 40
@@ -50,22 +52,8 @@ struct fs_struct___fo {
         struct path___fo pwd;
 } __attribute__((preserve_access_index));
 
-struct file___fo {
-        struct path___fo f_path;
-} __attribute__((preserve_access_index));
-
-struct fdtable___fo {
-        unsigned int max_fds;
-        struct file___fo **fd;
-} __attribute__((preserve_access_index));
-
-struct files_struct___fo {
-        struct fdtable___fo *fdt;
-} __attribute__((preserve_access_index));
-
 struct task_struct___fo {
         struct fs_struct___fo *fs;
-        struct files_struct___fo *files;
 } __attribute__((preserve_access_index));
 
 /* The name is built backwards from the end of `buf`; the tail is room for one component. */
@@ -178,6 +166,7 @@ static __always_inline bool dir_walk_start(struct dir_walk *w, __s32 dfd, bool *
 {
         struct task_struct___fo *task = (void *)bpf_get_current_task();
         struct fs_struct___fo *fs = BPF_CORE_READ(task, fs);
+        const void *file, *dentry, *vfsmnt;
 
         w->root_dentry = BPF_CORE_READ(fs, root.dentry);
         w->root_mnt = BPF_CORE_READ(fs, root.mnt);
@@ -185,20 +174,14 @@ static __always_inline bool dir_walk_start(struct dir_walk *w, __s32 dfd, bool *
         if (!*from_dirfd) {
                 w->dentry = BPF_CORE_READ(fs, pwd.dentry);
                 w->vfsmnt = BPF_CORE_READ(fs, pwd.mnt);
-        } else {
-                struct fdtable___fo *fdt = BPF_CORE_READ(task, files, fdt);
-                struct file___fo **fds = BPF_CORE_READ(fdt, fd);
-                struct file___fo *file = NULL;
-
-                if (dfd < 0 || (__u32)dfd >= BPF_CORE_READ(fdt, max_fds))
-                        return false;
-                bpf_probe_read_kernel(&file, sizeof(file), &fds[dfd]);
-                if (!file)
-                        return false;
-                w->dentry = BPF_CORE_READ(file, f_path.dentry);
-                w->vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+                return w->dentry && w->vfsmnt;
         }
-        return w->dentry && w->vfsmnt;
+        file = pk_task_fd_file(task, dfd); /* the directory open as dfd */
+        if (!file || !pk_file_path(file, &dentry, &vfsmnt))
+                return false;
+        w->dentry = (void *)dentry;
+        w->vfsmnt = (void *)vfsmnt;
+        return true;
 }
 
 /*

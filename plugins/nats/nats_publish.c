@@ -113,10 +113,10 @@ static natsStatus set_security(natsOptions *o, const struct nats_publish_config 
                 s = natsOptions_SetUserInfo(o, cfg->user, cfg->password);
         if (s == NATS_OK && cfg->tls)
                 s = natsOptions_SetSecure(o, true);
-        if (s == NATS_OK && cfg->tls_ca)
-                s = natsOptions_LoadCATrustedCertificates(o, cfg->tls_ca);
-        if (s == NATS_OK && cfg->tls_cert)
-                s = natsOptions_LoadCertificatesChain(o, cfg->tls_cert, cfg->tls_key);
+        if (s == NATS_OK && cfg->tls_files.ca)
+                s = natsOptions_LoadCATrustedCertificates(o, cfg->tls_files.ca);
+        if (s == NATS_OK && cfg->tls_files.cert)
+                s = natsOptions_LoadCertificatesChain(o, cfg->tls_files.cert, cfg->tls_files.key);
         return s;
 }
 

@@ -24,6 +24,7 @@
 #include <nats/nats.h>
 
 #include "netsink.h"
+#include "netsink_options.h"
 
 struct nats_publish_config {
         const char *const *servers;
@@ -35,8 +36,8 @@ struct nats_publish_config {
         const char *credentials; /* .creds file */
         const char *token;
         const char *user, *password;
-        const char *tls_ca, *tls_cert, *tls_key;
-        bool tls;
+        struct netsink_tls_files tls_files;
+        bool tls; /* set when any tls_files are, or by the `tls` option */
         int64_t max_pending;
         int64_t ack_timeout_ms;
         int64_t reconnect_wait_ms;

@@ -19,6 +19,7 @@
 #include "nats_publish.h"
 #include "nats_subject.h"
 #include "netsink.h"
+#include "netsink_options.h"
 #include "record_json.h"
 
 struct nats_sink {
@@ -120,24 +121,7 @@ static const struct pk_option nats_options[] = {
         .default_value = "false",
         .help = "require TLS (implied by a tls:// server URL or the tls_ options)",
     },
-    {
-        .key = "tls_ca",
-        .type = PK_OPT_STRING,
-        .max = 4096,
-        .help = "PEM file of the CAs that sign the servers' certificates",
-    },
-    {
-        .key = "tls_cert",
-        .type = PK_OPT_STRING,
-        .max = 4096,
-        .help = "PEM client certificate (with tls_key)",
-    },
-    {
-        .key = "tls_key",
-        .type = PK_OPT_STRING,
-        .max = 4096,
-        .help = "PEM private key of tls_cert",
-    },
+    NETSINK_TLS_OPTIONS("PEM file of the CAs that sign the servers' certificates"),
     NETSINK_OPTIONS,
 };
 
@@ -150,14 +134,10 @@ static int nats_validate(const struct pk_host *host, struct pk_instance *inst)
                 host->option_error(inst, "subject", "%s", why);
                 rc = -EINVAL;
         }
-        if (host->opt_is_set(inst, "tls_cert") != host->opt_is_set(inst, "tls_key")) {
-                host->option_error(inst, "tls_cert", "tls_cert and tls_key go together");
+        if (netsink_tls_validate(host, inst))
                 rc = -EINVAL;
-        }
-        if (host->opt_is_set(inst, "user") != host->opt_is_set(inst, "password")) {
-                host->option_error(inst, "user", "user and password go together");
+        if (netsink_opts_together(host, inst, "user", "password"))
                 rc = -EINVAL;
-        }
         if (host->opt_bool(inst, "create_stream") && !host->opt_is_set(inst, "stream")) {
                 host->option_error(inst, "create_stream", "create_stream needs `stream`");
                 rc = -EINVAL;
@@ -193,10 +173,8 @@ static void read_config(struct nats_publish_config *cfg, const struct pk_host *h
         cfg->token = netsink_opt_or_null(host, inst, "token");
         cfg->user = netsink_opt_or_null(host, inst, "user");
         cfg->password = netsink_opt_or_null(host, inst, "password");
-        cfg->tls_ca = netsink_opt_or_null(host, inst, "tls_ca");
-        cfg->tls_cert = netsink_opt_or_null(host, inst, "tls_cert");
-        cfg->tls_key = netsink_opt_or_null(host, inst, "tls_key");
-        cfg->tls = host->opt_bool(inst, "tls") || cfg->tls_ca || cfg->tls_cert;
+        netsink_tls_read(&cfg->tls_files, host, inst);
+        cfg->tls = host->opt_bool(inst, "tls") || cfg->tls_files.ca || cfg->tls_files.cert;
         cfg->max_pending = host->opt_int(inst, "max_pending");
         cfg->ack_timeout_ms = host->opt_int(inst, "ack_timeout_ms");
         cfg->reconnect_wait_ms = host->opt_int(inst, "reconnect_min_ms");

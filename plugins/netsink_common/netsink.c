@@ -181,12 +181,6 @@ int netsink_sink_flush(void *state)
         return 0;
 }
 
-const char *netsink_opt_or_null(const struct pk_host *host, struct pk_instance *inst,
-                                const char *key)
-{
-        return host->opt_is_set(inst, key) ? host->opt_string(inst, key) : NULL;
-}
-
 /*
  * Waits until `until` (monotonic ns), or until a stop is asked for meanwhile
  * (once stopping, back-off waits go on: the deadline bounds them); the lock

@@ -98,7 +98,7 @@ struct netsink {
         bool thread_started;
 };
 
-/* Fills the bounds and timing from the common options (NETSINK_OPTIONS). */
+/* Fills the bounds and timing from the common options (NETSINK_OPTIONS, netsink_options.h). */
 void netsink_init(struct netsink *ns, const struct pk_host *host, struct pk_instance *inst,
                   const struct netsink_transport *transport, void *ctx);
 /* Starts the sink thread. */
@@ -118,9 +118,6 @@ void netsink_stats(struct netsink *ns, struct pk_sink_stats *stats);
 void netsink_sink_stats(void *state, struct pk_sink_stats *stats);
 int netsink_sink_flush(void *state);
 
-/* The option's string, or NULL when it is unset. */
-const char *netsink_opt_or_null(const struct pk_host *host, struct pk_instance *inst,
-                                const char *key);
 /*
  * Stops the thread: it goes on sending for at most close_timeout, then
  * counts what is left as dropped, and logs the totals. Frees the queue.
@@ -141,48 +138,5 @@ void netsink_count_error(struct netsink *ns);
 void netsink_set_condition(struct netsink *ns, const char *why);
 
 uint64_t netsink_now_ns(void);
-
-/* Options every network sink has; expand inside its pk_option array. */
-#define NETSINK_OPTIONS                                                                            \
-        {                                                                                          \
-            .key = "queue_size",                                                                   \
-            .type = PK_OPT_INT,                                                                    \
-            .default_value = "65536",                                                              \
-            .min = 1,                                                                              \
-            .max = 1 << 24,                                                                        \
-            .help = "records the sink holds while its server is slow or away; more are dropped "   \
-                    "and counted",                                                                 \
-        },                                                                                         \
-            {                                                                                      \
-                .key = "queue_bytes",                                                              \
-                .type = PK_OPT_INT,                                                                \
-                .default_value = "64M",                                                            \
-                .min = 4096,                                                                       \
-                .max = (int64_t)1 << 34,                                                           \
-                .help = "bytes of formatted records the sink holds at most (with queue_size)",     \
-            },                                                                                     \
-            {                                                                                      \
-                .key = "reconnect_min_ms",                                                         \
-                .type = PK_OPT_INT,                                                                \
-                .default_value = "100",                                                            \
-                .min = 1,                                                                          \
-                .max = 60000,                                                                      \
-                .help = "first wait before connecting again; doubles on each failure",             \
-            },                                                                                     \
-            {                                                                                      \
-                .key = "reconnect_max_ms",                                                         \
-                .type = PK_OPT_INT,                                                                \
-                .default_value = "5000",                                                           \
-                .min = 1,                                                                          \
-                .max = 600000,                                                                     \
-                .help = "longest wait between two connection attempts",                            \
-            },                                                                                     \
-        {                                                                                          \
-                .key = "close_timeout_ms", .type = PK_OPT_INT, .default_value = "1000", .min = 0,  \
-                .max = 600000,                                                                     \
-                .help = "at close, how long the sink goes on delivering what it still holds "      \
-                        "(probekit first waits at exit while it makes progress); the rest is "     \
-                        "counted as dropped",                                                      \
-        }
 
 #endif /* NETSINK_H */

@@ -18,6 +18,7 @@
 #include <probekit/plugin.h>
 
 #include "netsink.h"
+#include "netsink_options.h"
 #include "rfc5424.h"
 #include "syslog_levels.h"
 #include "syslog_transport.h"
@@ -106,25 +107,8 @@ static const struct pk_option syslog_options[] = {
         .help = "SD-ID of the event's element with format = structured (name@enterprise "
                 "number; 32473 is the documentation number of RFC 5612)",
     },
-    {
-        .key = "tls_ca",
-        .type = PK_OPT_STRING,
-        .max = 4096,
-        .help = "PEM file of the CAs that sign the server's certificate; default: the "
-                "system's trust store",
-    },
-    {
-        .key = "tls_cert",
-        .type = PK_OPT_STRING,
-        .max = 4096,
-        .help = "PEM client certificate (with tls_key) for servers that authenticate clients",
-    },
-    {
-        .key = "tls_key",
-        .type = PK_OPT_STRING,
-        .max = 4096,
-        .help = "PEM private key of tls_cert",
-    },
+    NETSINK_TLS_OPTIONS("PEM file of the CAs that sign the server's certificate; default: the "
+                        "system's trust store"),
     {
         .key = "tls_name",
         .type = PK_OPT_STRING,
@@ -148,6 +132,9 @@ static int option_index(const struct pk_host *host, struct pk_instance *inst, co
         return syslog_name_index(names, value, strlen(value));
 }
 
+/* The options that mean something with transport = tls only. */
+static const char *const tls_keys[] = {"tls_ca", "tls_cert", "tls_key", "tls_name"};
+
 static int syslog_validate(const struct pk_host *host, struct pk_instance *inst)
 {
         const char *const *items;
@@ -167,22 +154,11 @@ static int syslog_validate(const struct pk_host *host, struct pk_instance *inst)
                 free(rule.probe);
                 free(rule.event);
         }
-        if (host->opt_is_set(inst, "tls_cert") != host->opt_is_set(inst, "tls_key")) {
-                host->option_error(inst,
-                                   host->opt_is_set(inst, "tls_cert") ? "tls_cert" : "tls_key",
-                                   "tls_cert and tls_key go together");
+        if (netsink_tls_validate(host, inst))
                 rc = -EINVAL;
-        }
-        if (transport != SYSLOG_TLS) {
-                static const char *const tls_keys[] = {"tls_ca", "tls_cert", "tls_key", "tls_name"};
-
-                for (size_t i = 0; i < PK_COUNT(tls_keys); i++)
-                        if (host->opt_is_set(inst, tls_keys[i])) {
-                                host->option_error(inst, tls_keys[i],
-                                                   "%s is for transport = tls only", tls_keys[i]);
-                                rc = -EINVAL;
-                        }
-        }
+        if (transport != SYSLOG_TLS &&
+            netsink_opts_only_for(host, inst, tls_keys, PK_COUNT(tls_keys), "transport = tls"))
+                rc = -EINVAL;
         return rc;
 }
 
@@ -212,9 +188,7 @@ static void setup_transport(struct syslog_sink *s, const struct pk_host *host,
         if (port == 0)
                 port = t->kind == SYSLOG_TLS ? 6514 : 514;
         snprintf(t->port, sizeof(t->port), "%d", (int)port);
-        t->tls.ca = netsink_opt_or_null(host, inst, "tls_ca");
-        t->tls.cert = netsink_opt_or_null(host, inst, "tls_cert");
-        t->tls.key = netsink_opt_or_null(host, inst, "tls_key");
+        netsink_tls_read(&t->tls.files, host, inst);
         t->tls.name =
             host->opt_is_set(inst, "tls_name") ? host->opt_string(inst, "tls_name") : t->host;
         t->tls.verify = host->opt_bool(inst, "tls_verify");

@@ -30,25 +30,25 @@ int syslog_tls_creds_load(struct syslog_tls_creds **out, const struct syslog_tls
         rc = gnutls_certificate_allocate_credentials(&creds->x509);
         if (rc < 0)
                 goto fail;
-        rc = cfg->ca
-                 ? gnutls_certificate_set_x509_trust_file(creds->x509, cfg->ca, GNUTLS_X509_FMT_PEM)
-                 : gnutls_certificate_set_x509_system_trust(creds->x509);
+        rc = cfg->files.ca ? gnutls_certificate_set_x509_trust_file(creds->x509, cfg->files.ca,
+                                                                    GNUTLS_X509_FMT_PEM)
+                           : gnutls_certificate_set_x509_system_trust(creds->x509);
         if (rc < 0) {
-                snprintf(why, why_size, "tls_ca %s: %s", cfg->ca ? cfg->ca : "(system)",
+                snprintf(why, why_size, "tls_ca %s: %s", cfg->files.ca ? cfg->files.ca : "(system)",
                          gnutls_strerror(rc));
                 goto fail_said;
         }
-        if (cfg->ca && rc == 0) {
-                snprintf(why, why_size, "tls_ca %s: no certificate in it", cfg->ca);
+        if (cfg->files.ca && rc == 0) {
+                snprintf(why, why_size, "tls_ca %s: no certificate in it", cfg->files.ca);
                 rc = GNUTLS_E_FILE_ERROR;
                 goto fail_said;
         }
-        if (cfg->cert) {
-                rc = gnutls_certificate_set_x509_key_file(creds->x509, cfg->cert, cfg->key,
-                                                          GNUTLS_X509_FMT_PEM);
+        if (cfg->files.cert) {
+                rc = gnutls_certificate_set_x509_key_file(creds->x509, cfg->files.cert,
+                                                          cfg->files.key, GNUTLS_X509_FMT_PEM);
                 if (rc < 0) {
-                        snprintf(why, why_size, "tls_cert %s / tls_key %s: %s", cfg->cert, cfg->key,
-                                 gnutls_strerror(rc));
+                        snprintf(why, why_size, "tls_cert %s / tls_key %s: %s", cfg->files.cert,
+                                 cfg->files.key, gnutls_strerror(rc));
                         goto fail_said;
                 }
         }

@@ -11,11 +11,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "netsink_options.h"
+
 struct syslog_tls_config {
-        const char *ca;   /* NULL: the system's trust store */
-        const char *cert; /* client certificate, PEM; NULL: none */
-        const char *key;
-        const char *name; /* the name the server's certificate must carry */
+        struct netsink_tls_files files; /* no ca: the system's trust store */
+        const char *name;               /* the name the server's certificate must carry */
         bool verify;
 };
 

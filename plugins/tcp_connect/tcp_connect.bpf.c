@@ -17,6 +17,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include <probekit/bpf/probekit.bpf.h>
+#include <probekit/bpf/fd.bpf.h>
 #include <probekit/bpf/sockaddr.bpf.h>
 #include <probekit/bpf/syscall_pair.bpf.h>
 
@@ -326,45 +327,6 @@ int connect_sys_enter(struct trace_event_raw_sys_enter *ctx)
         return 0;
 }
 
-struct file___tc {
-        void *private_data;
-} __attribute__((preserve_access_index));
-
-struct socket___tc {
-        struct sock___pk *sk;
-} __attribute__((preserve_access_index));
-
-struct fdtable___tc {
-        unsigned int max_fds;
-        struct file___tc **fd;
-} __attribute__((preserve_access_index));
-
-struct files_struct___tc {
-        struct fdtable___tc *fdt;
-} __attribute__((preserve_access_index));
-
-struct task_struct___tc {
-        struct files_struct___tc *files;
-} __attribute__((preserve_access_index));
-
-/* The struct sock of the current task's socket `fd`, or NULL. */
-static __always_inline const struct sock___pk *socket_of_fd(__s32 fd)
-{
-        struct task_struct___tc *task = (void *)bpf_get_current_task();
-        struct fdtable___tc *fdt = BPF_CORE_READ(task, files, fdt);
-        struct file___tc **fds = BPF_CORE_READ(fdt, fd);
-        struct file___tc *file = NULL;
-        struct socket___tc *sock;
-
-        if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
-                return NULL;
-        bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-        if (!file)
-                return NULL;
-        sock = BPF_CORE_READ(file, private_data);
-        return sock ? BPF_CORE_READ(sock, sk) : NULL;
-}
-
 SEC("tp/syscalls/sys_exit_connect")
 int connect_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
@@ -377,7 +339,7 @@ int connect_sys_exit(struct trace_event_raw_sys_exit *ctx)
                 return 0;
         if (ret == -ENOTSOCK_ || ret == -EBADF_)
                 return 0; /* not a socket: nothing to report */
-        sk = socket_of_fd(args.fd);
+        sk = pk_file_sock(pk_fd_file(args.fd));
         if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP_ ||
             BPF_CORE_READ(sk, sk_type) != SOCK_STREAM_)
                 return 0;

@@ -3,7 +3,8 @@
  * The capture reader and replay on any bytes: the file header checks, block
  * framing, checksums, resynchronisation after damage, schema parsing and the
  * decoding of samples and records against a schema read from the same
- * bytes. Whatever it decodes renders through the JSON and text sinks. Seeds
+ * bytes. Whatever it decodes renders through the JSON and text sinks, and
+ * what was read through `replay --stats` (text and JSON). Seeds
  * are real captures, so mutations get past the checksums only where the
  * fuzzer finds them: the CRC check is skipped when the input's first byte
  * after the magic says so (see below), to reach the parsers behind it.
@@ -19,6 +20,21 @@
 #include "fake_host.h"
 #include "reader.h"
 #include "replay.h"
+#include "replay_stats.h"
+
+/* What --stats and --stats --json print for the replay, into nothing. */
+static void render_stats(const struct capture_reader *r, const struct replay *rp)
+{
+        static FILE *devnull;
+        struct replay_outcome o = {.end = REPLAY_END_NO_TRAILER};
+        struct strbuf sb = {0};
+
+        if (!devnull && !(devnull = fopen("/dev/null", "w")))
+                abort();
+        replay_stats_print(devnull, "fuzz", r, rp);
+        replay_stats_json(&sb, "fuzz", r, rp, &o);
+        strbuf_free(&sb);
+}
 
 static int render(const struct pk_record *rec, void *ctx)
 {
@@ -95,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         else if (st != CAPTURE_DAMAGED)
                                 break;
                 }
+                render_stats(&r, &rp);
         }
         capture_reader_close(&r);
         replay_free(&rp);

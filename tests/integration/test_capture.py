@@ -10,9 +10,11 @@ at random offsets inside blocks (the valid prefix replays, the offset is
 reported), and on files with flipped header bytes (refused or skipped with
 the reason, never a crash).
 """
+import json
 import os
 import pty
 import random
+import re
 import select
 import shutil
 import struct
@@ -107,7 +109,7 @@ def make_capture(tmp):
         direct_lines = f.read().splitlines()
     cap = os.path.join(tmp, "run.cap")  # pk's own directory goes with it
     shutil.copy(pk.output_path, cap)
-    return cap, direct_lines
+    return cap, direct_lines, pk.stderr
 
 
 def test_round_trip(cap, direct):
@@ -155,6 +157,141 @@ def test_spec_reader(cap, lines):
     check(same, "the spec reader's records match probekit replay's")
 
 
+def stats_json(*paths):
+    """`replay --stats --json`: exit status and the parsed document."""
+    out = run_cli("replay", "--stats", "--json", *paths)
+    try:
+        return out.returncode, json.loads(out.stdout), out.stderr
+    except ValueError:
+        check(False, "--stats --json prints one JSON document", out.stdout[-300:])
+        return out.returncode, {"files": []}, out.stderr
+
+
+def test_stats_json(tmp, cap, lines, run_stderr):
+    """--stats --json: per instance and event, what the replay and the run's exit summary say."""
+    rc, doc, _ = stats_json(cap)
+    check_eq(rc, 0, "--stats --json of a clean capture exits 0")
+    check_eq(len(doc["files"]), 1, "one entry per file")
+    f = doc["files"][0]
+    check(f["clean_stop"] and f["end"]["status"] == "trailer" and f["end"]["reason"] is None
+          and f["damaged"] == [], "a clean capture: trailer, no damage", f["end"])
+    check_eq(f["end"]["offset"], os.path.getsize(cap), "reading ended at the file's end")
+    records = [json.loads(line) for line in lines]
+    check_eq(f["records"], len(records), "records: as many as the replay gives")
+    # the run's exit summary: "probekit: NAME: N events, D dropped in the kernel, M malformed"
+    summary = {m[0]: tuple(map(int, m[1:])) for m in re.findall(
+        r"probekit: (\S+): (\d+) events, (\d+) dropped in the kernel, (\d+) malformed",
+        run_stderr)}
+    by_name = {i["name"]: i for i in f["instances"]}
+    check({"raw_events", "raw_counts", "tp_exec"} <= set(summary),
+          "the run's exit summary names its probes", run_stderr[-500:])
+    check(set(summary) <= set(by_name), "every probe of the exit summary is in the capture",
+          f"{sorted(summary)} vs {sorted(by_name)}")
+    for name, (events, drops, malformed) in summary.items():
+        inst = by_name.get(name, {})
+        check_eq(inst.get("counters"), {"events": events, "kernel_drops": drops,
+                                        "malformed": malformed, "not_captured": 0},
+                 f"{name}: the capture's counters are the exit summary's")
+        check_eq(inst.get("records"), events, f"{name}: every event it counted is replayed")
+    for inst in f["instances"]:
+        mine = [r for r in records if r["probe"] == inst["name"]]
+        stamps = [r["ts"] for r in mine]
+        check_eq((inst["records"], inst["first_ns"], inst["last_ns"]),
+                 (len(mine), min(stamps, default=None), max(stamps, default=None)),
+                 f"{inst['name']}: records and time span as replayed")
+        for ev in inst["events"]:
+            these = [r["ts"] for r in mine if r["event"] == ev["name"]]
+            check_eq((ev["records"], ev["first_ns"], ev["last_ns"]),
+                     (len(these), min(these, default=None), max(these, default=None)),
+                     f"{inst['name']}/{ev['name']}: records and time span")
+    raw = by_name["raw_events"]
+    syscalls = next(e for e in raw["events"] if e["name"] == "syscall")
+    check(syscalls["records"] >= GETPPID_CALLS, "raw_events saw the child's getppid() calls",
+          syscalls)
+    check_eq((raw["plugin"], raw["options"].get("syscalls")), ("raw_tp", "getppid"),
+             "the instance's plugin and options")
+    sink = re.search(r"probekit: capture: (\d+) records written", run_stderr)
+    check(sink and int(sink[1]) == f["trailer"]["samples"] + f["trailer"]["records"],
+          "the trailer counts what the capture sink said it wrote", sink and sink[0])
+
+    with open(cap, "rb") as src:
+        data = src.read()
+    bl = blocks(data)
+    start, _btype, size = bl[len(bl) // 2]
+    cut = os.path.join(tmp, "stats-cut.cap")
+    with open(cut, "wb") as out:
+        out.write(data[:start + size // 2])
+    replayed = replay(cut).stdout.splitlines()
+    rc, doc, err = stats_json(cut, cap)
+    check_eq(rc, 1, "--stats --json of a truncated file exits 1")
+    check_eq(len(doc["files"]), 2, "both files are in the document")
+    f, whole = doc["files"][0], doc["files"][1]
+    check(not f["clean_stop"] and f["trailer"] is None, "the cut file has no trailer")
+    check_eq((f["end"]["status"], f["end"]["offset"]), ("truncated", start),
+             "the cut file: truncated, at the cut block's offset")
+    check(f"truncated at byte {start}" in (f["end"]["reason"] or ""),
+          "the reason says where and what was expected", f["end"])
+    check_eq(f["records"], len(replayed), "the cut file's records: the valid prefix")
+    check(whole["clean_stop"], "the second file is read on, whole")
+
+    bad = bytearray(data)
+    bad[start + 1] ^= 0x10  # the sync word of that block
+    with open(cut, "wb") as out:
+        out.write(bad)
+    rc, doc, _ = stats_json(cut)
+    f = doc["files"][0]
+    check(rc == 1 and f["clean_stop"] and [d["offset"] for d in f["damaged"]] == [start]
+          and f["damaged_total"] == 1, "a damaged block is listed with its offset", f["damaged"])
+
+    with open(cut, "wb") as out:
+        out.write(b"not a capture at all" * 8)
+    rc, doc, _ = stats_json(cut)
+    f = doc["files"][0]
+    check(rc == 1 and f["end"]["status"] == "refused" and "instances" not in f,
+          "a foreign file: refused, with the reason", f)
+
+
+def hostile_names(data):
+    """The capture with its first schema's instance and plugin names made hostile
+    (quotes, backslash, control bytes, invalid UTF-8), same lengths, checksums redone."""
+    out = bytearray(data)
+    for at, btype, _size in blocks(data):
+        if btype != 1:
+            continue
+        length = struct.unpack_from("<I", data, at + 8)[0]
+        payload = bytearray(data[at + 16:at + 16 + length])
+        n = struct.unpack_from("<I", payload, 4)[0]
+        payload[8:8 + n] = (b'a"b\\\x01\x1b[2J\xff' * n)[:n]  # the instance's name
+        at_plugin = 8 + n
+        m = struct.unpack_from("<I", payload, at_plugin)[0]
+        payload[at_plugin + 4:at_plugin + 4 + m] = (b'\x07"\\\xfez' * m)[:m]
+        out[at + 16:at + 16 + length] = payload
+        crc = capture_spec_reader.crc32c(bytes(payload),
+                                         capture_spec_reader.crc32c(bytes(out[at + 4:at + 12])))
+        struct.pack_into("<I", out, at + 12, crc)
+        return out, bytes(payload[8:8 + n]), bytes(payload[at_plugin + 4:at_plugin + 4 + m])
+    raise AssertionError("no schema block")
+
+
+def test_stats_escaping(tmp, cap):
+    """Names in a capture are untrusted: --stats --json escapes them, --stats too."""
+    with open(cap, "rb") as f:
+        data, name, plugin = hostile_names(f.read())
+    path = os.path.join(tmp, "hostile.cap")
+    with open(path, "wb") as f:
+        f.write(data)
+    rc, doc, _ = stats_json(path)
+    check_eq(rc, 0, "--stats --json of the edited capture exits 0")
+    names = [(i["name"], i["plugin"]) for i in doc["files"][0]["instances"]]
+    want = (name.decode("utf-8", "replace"), plugin.decode("utf-8", "replace"))
+    check(want in names, "hostile names come out as JSON strings of what the file holds",
+          f"{want!r} not in {names!r}")
+    text = run_cli("replay", "--stats", path)
+    check(text.returncode == 0 and "\x1b" not in text.stdout and "\x07" not in text.stdout
+          and "\\x1b" in text.stdout, "--stats shows control bytes escaped",
+          repr(text.stdout[:300]))
+
+
 def test_without_plugins(tmp, cap, lines):
     # a copy of the binary has no plugin directory next to it
     bare = os.path.join(tmp, "bare")
@@ -170,6 +307,13 @@ def test_without_plugins(tmp, cap, lines):
     execs = [line for line in got if '"probe":"tp_exec"' in line]
     check(execs == [line for line in lines if '"probe":"tp_exec"' in line],
           "tp_exec (declared fields only) replays the same without its plugin")
+    # the plugins the schemas name are not installed, and the user is not root
+    os.chmod(tmp, 0o755)
+    os.chmod(bare, 0o755)
+    nobody = replay(cap, probekit=os.path.join(bare, "probekit"), user="nobody")
+    check_eq(nobody.returncode, 0, "replay without plugins as nobody exits 0")
+    check(nobody.stdout.splitlines() == got,
+          "replay without plugins as nobody gives the same records", nobody.stderr[-300:])
 
 
 def test_as_nobody(tmp, cap, lines):
@@ -297,8 +441,10 @@ def test_follow_and_sinks(tmp):
 def main():
     tmp = tempfile.mkdtemp(prefix="pktest-capture-")
     try:
-        cap, direct = make_capture(tmp)
+        cap, direct, run_stderr = make_capture(tmp)
         lines = test_round_trip(cap, direct)
+        test_stats_json(tmp, cap, lines, run_stderr)
+        test_stats_escaping(tmp, cap)
         test_spec_reader(cap, lines)
         test_without_plugins(tmp, cap, lines)
         test_as_nobody(tmp, cap, lines)

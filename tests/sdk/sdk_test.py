@@ -82,6 +82,11 @@ def install_sdk(args, prefix):
         os.path.join(args.includedir, "probekit", "plugin.h"),
         os.path.join(args.includedir, "probekit", "event.h"),
         os.path.join(args.includedir, "probekit", "bpf", "probekit.bpf.h"),
+        # the BPF helper headers plugins include next to it
+        os.path.join(args.includedir, "probekit", "bpf", "syscall_pair.bpf.h"),
+        os.path.join(args.includedir, "probekit", "bpf", "sockaddr.bpf.h"),
+        os.path.join(args.includedir, "probekit", "bpf", "fd.bpf.h"),
+        os.path.join(args.includedir, "probekit", "bpf", "argv.bpf.h"),
         os.path.join(args.libdir, "cmake", "Probekit", "ProbekitConfig.cmake"),
         os.path.join(args.libdir, "cmake", "Probekit", "ProbekitConfigVersion.cmake"),
         os.path.join(args.libdir, "pkgconfig", "probekit.pc"),

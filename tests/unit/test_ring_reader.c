@@ -4,7 +4,8 @@
  * kernel with BPF, like the integration tests): tiny socket-filter programs,
  * run with BPF_PROG_TEST_RUN, write or discard samples; the reader must hand
  * over every written sample once, in order, skip discarded ones, stop at its
- * byte budget and after a callback error, and resume where it stopped.
+ * byte budget and after a callback error, and resume where it stopped; of
+ * what arrives while it drains, it reads on only when read_on_min bytes came.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -88,6 +89,9 @@ struct seen {
         int out_of_order;
         uint64_t last;
         int fail_at; /* return -EIO for this sample (1-based); 0: never */
+        int feed_at; /* at this sample (1-based), the producer writes feed_n more */
+        int feed_n;
+        int feed_prog;
 };
 
 static int on_sample(void *ctx, const void *data, uint32_t size)
@@ -104,6 +108,8 @@ static int on_sample(void *ctx, const void *data, uint32_t size)
         if (value < seen->last)
                 seen->out_of_order++;
         seen->last = value;
+        if (seen->count == seen->feed_at)
+                run_times(seen->feed_prog, seen->feed_n);
         return seen->count == seen->fail_at ? -EIO : 0;
 }
 
@@ -165,6 +171,24 @@ int main(void)
         /* everything read, and the position published for the producer */
         EXPECT(*reader.consumer_pos == *reader.producer_pos);
 
+        /* samples written during a drain: a short tail is left for the next one */
+        seen = (struct seen){.feed_at = 1, .feed_n = 3, .feed_prog = writer};
+        EXPECT_INT(0, run_times(writer, 2));
+        EXPECT_INT(2, ring_reader_drain(&reader, UINT64_MAX, on_sample, &seen));
+        EXPECT(*reader.consumer_pos < *reader.producer_pos);
+        EXPECT_INT(3, ring_reader_drain(&reader, UINT64_MAX, on_sample, &seen));
+        /* read_on_min bytes or more are read on */
+        EXPECT(40 * RECORD_SIZE >= reader.read_on_min);
+        seen = (struct seen){.feed_at = 1, .feed_n = 40, .feed_prog = writer};
+        EXPECT_INT(0, run_times(writer, 2));
+        EXPECT_INT(42, ring_reader_drain(&reader, UINT64_MAX, on_sample, &seen));
+        /* read_on_min = 1 follows the producer to the end */
+        reader.read_on_min = 1;
+        seen = (struct seen){.feed_at = 1, .feed_n = 3, .feed_prog = writer};
+        EXPECT_INT(0, run_times(writer, 2));
+        EXPECT_INT(5, ring_reader_drain(&reader, UINT64_MAX, on_sample, &seen));
+        EXPECT(*reader.consumer_pos == *reader.producer_pos);
+        EXPECT_INT(0, seen.out_of_order);
         ring_reader_close(&reader);
         return unit_finish();
 }

@@ -21,13 +21,14 @@ static int usage(void)
 
 /*
  * The file_open workload, in DIR: create DIR/pkvm-created (O_CREAT|O_WRONLY,
- * 0640), open DIR/pkvm-missing (ENOENT), then from DIR open pkvm-created by
- * its relative name.
+ * 0640), open DIR/pkvm-missing (ENOENT), then open pkvm-created by its
+ * relative name twice: with openat() from a dirfd of DIR, and from DIR as the
+ * working directory.
  */
 static int opens(const char *dir)
 {
         char created[256], missing[256];
-        int fd;
+        int fd, dfd;
 
         snprintf(created, sizeof(created), "%s/pkvm-created", dir);
         snprintf(missing, sizeof(missing), "%s/pkvm-missing", dir);
@@ -38,6 +39,14 @@ static int opens(const char *dir)
         close(fd);
         if (open(missing, O_RDONLY) >= 0)
                 return 1;
+        dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (dfd < 0)
+                return 1;
+        fd = openat(dfd, "pkvm-created", O_RDONLY);
+        close(dfd);
+        if (fd < 0)
+                return 1;
+        close(fd);
         if (chdir(dir))
                 return 1;
         fd = open("pkvm-created", O_RDONLY);

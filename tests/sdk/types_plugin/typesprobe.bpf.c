@@ -5,6 +5,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <probekit/bpf/probekit.bpf.h>
+/* Unused here: included to show the installed helper headers compile out of tree. */
+#include <probekit/bpf/fd.bpf.h>
+#include <probekit/bpf/sockaddr.bpf.h>
+#include <probekit/bpf/syscall_pair.bpf.h>
 
 #include "typesprobe.h"
 

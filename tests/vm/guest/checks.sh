@@ -294,8 +294,9 @@ check_uprobe_bash() {
 }
 
 # check_file_open MODE: file_open with attach = MODE (auto: the first that
-# attaches, fexit on these kernels) must report the helper's three opens
-# exactly: a create, a failure and a relative open with its directory.
+# attaches, fexit on these kernels) must report the helper's four opens
+# exactly: a create, a failure and two relative opens with their directory,
+# one from a dirfd (read through the SDK's fd.bpf.h) and one from the cwd.
 check_file_open() {
 	m=$1 c=file_open_$1
 	want=$m
@@ -313,7 +314,10 @@ check_file_open() {
 	has_event "$c" '"event":"open"' '"path":"pkvm-created"' "\"dir\":\"/tmp/$c.d\"" \
 		'"dir_from_name":"cwd"' ||
 		{ fail "$c" "no relative open of pkvm-created with dir /tmp/$c.d"; return; }
-	result "$c" PASS "attach=$m: mode $want, create, ENOENT and relative open with its dir"
+	has_event "$c" '"event":"open"' '"path":"pkvm-created"' "\"dir\":\"/tmp/$c.d\"" \
+		'"dir_from_name":"dirfd"' ||
+		{ fail "$c" "no openat() of pkvm-created from a dirfd of /tmp/$c.d"; return; }
+	result "$c" PASS "attach=$m: mode $want, create, ENOENT, relative opens from cwd and dirfd"
 }
 
 # check_tcp_connect MODE: tcp_connect with attach = MODE must report the
