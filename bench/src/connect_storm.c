@@ -19,12 +19,6 @@
 
 static struct sockaddr_in server = {.sin_family = AF_INET};
 
-struct worker {
-        pthread_t thread;
-        uint64_t connects;
-        uint64_t failed;
-};
-
 static void *accept_all(void *arg)
 {
         int listener = *(int *)arg;
@@ -40,10 +34,10 @@ static void *accept_all(void *arg)
 
 static void *storm(void *arg)
 {
-        struct worker *w = arg;
+        struct bench_worker *w = arg;
         struct linger reset = {.l_onoff = 1, .l_linger = 0};
 
-        for (uint64_t i = 0; i < w->connects; i++) {
+        for (uint64_t i = 0; i < w->iterations; i++) {
                 int fd = socket(AF_INET, SOCK_STREAM, 0);
 
                 if (fd < 0 || connect(fd, (struct sockaddr *)&server, sizeof(server)))
@@ -58,9 +52,8 @@ static void *storm(void *arg)
 
 int main(int argc, char **argv)
 {
-        uint64_t threads, connects, failed = 0, start, elapsed;
+        uint64_t threads, connects, failed, elapsed;
         socklen_t len = sizeof(server);
-        struct worker *workers;
         pthread_t acceptor;
         int listener;
 
@@ -70,28 +63,15 @@ int main(int argc, char **argv)
         }
         threads = bench_parse_count(argv[1], "THREADS");
         connects = bench_parse_count(argv[2], "CONNECTS_PER_THREAD");
-        workers = calloc(threads, sizeof(*workers));
         listener = socket(AF_INET, SOCK_STREAM, 0);
         server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (!workers || listener < 0 || bind(listener, (struct sockaddr *)&server, len) ||
+        if (listener < 0 || bind(listener, (struct sockaddr *)&server, len) ||
             listen(listener, 4096) || getsockname(listener, (struct sockaddr *)&server, &len)) {
                 perror("listener");
                 return 1;
         }
         pthread_create(&acceptor, NULL, accept_all, &listener);
-        for (uint64_t t = 0; t < threads; t++)
-                workers[t].connects = connects;
-        bench_wait_start();
-
-        start = bench_now_ns(CLOCK_MONOTONIC);
-        for (uint64_t t = 0; t < threads; t++)
-                pthread_create(&workers[t].thread, NULL, storm, &workers[t]);
-        for (uint64_t t = 0; t < threads; t++) {
-                pthread_join(workers[t].thread, NULL);
-                failed += workers[t].failed;
-        }
-        elapsed = bench_now_ns(CLOCK_MONOTONIC) - start;
-
+        elapsed = bench_storm(bench_workers_new(threads, connects), threads, storm, &failed);
         printf("connects=%llu ns=%llu failed=%llu port=%u\n",
                (unsigned long long)(threads * connects), (unsigned long long)elapsed,
                (unsigned long long)failed, ntohs(server.sin_port));
