@@ -110,6 +110,9 @@ void sink_host_drain(struct pk_instance *sink)
         for (last = st.queued; st.queued > 0; sink_counters(sink, &st)) {
                 uint64_t now = now_ms();
 
+                /* a sink paced by its reader (a pipe) moves what waits only when flushed */
+                ops(sink)->flush(sink->plugin_state);
+
                 if (st.queued < last) {
                         last = st.queued;
                         progress_at = now;

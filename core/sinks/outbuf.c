@@ -40,15 +40,49 @@ int outbuf_open(struct outbuf *ob, const char *path, bool append)
         return err;
 }
 
+/* What waited for the reader is lost (a failure, a new output): count it dropped. */
+static void drop_queue(struct outbuf *ob)
+{
+        uint64_t lost;
+
+        if (!ob->paced)
+                return;
+        lost = output_queue_discard(&ob->queue);
+        ob->records -= lost;
+        ob->dropped += lost;
+}
+
 void outbuf_set_fd(struct outbuf *ob, int fd, bool owns_fd)
 {
         struct stat st;
 
+        if (ob->paced) {
+                drop_queue(ob);
+                output_queue_free(&ob->queue);
+                ob->paced = false;
+        }
         if (ob->owns_fd && ob->fd >= 0)
                 close(ob->fd);
         ob->fd = fd;
         ob->owns_fd = owns_fd;
         ob->regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int outbuf_pace_by_reader(struct outbuf *ob)
+{
+        bool socket;
+        int fd;
+
+        if (ob->regular || ob->fd < 0)
+                return 0;
+        fd = output_queue_open_fd(ob->fd, &socket);
+        if (fd < 0)
+                return fd;
+        if (fd != ob->fd)
+                outbuf_set_fd(ob, fd, true);
+        ob->paced = true;
+        output_queue_init(&ob->queue, fd, socket, OUTPUT_QUEUE_LIMIT);
+        return 0;
 }
 
 /*
@@ -91,6 +125,23 @@ static int write_all(int fd, const char *data, size_t n, size_t *written)
                 *written += (size_t)done;
         }
         return 0;
+}
+
+/*
+ * Out to the file, or to the queue of a paced output (which takes all of it
+ * or, on failure, none); text of the newlines are not records.
+ */
+static int write_out(struct outbuf *ob, const char *data, size_t n, unsigned text, size_t *written)
+{
+        int err;
+
+        if (!ob->paced)
+                return write_all(ob->fd, data, n, written);
+        err = output_queue_write(&ob->queue, data, n, text);
+        *written = err ? 0 : n;
+        if (err)
+                drop_queue(ob);
+        return err;
 }
 
 /*
@@ -138,7 +189,7 @@ static uint64_t keep_whole_lines(struct outbuf *ob, size_t written)
 static void write_records(struct outbuf *ob)
 {
         size_t n = ob->record_end, written = 0;
-        int err = n ? write_all(ob->fd, ob->buf, n, &written) : 0;
+        int err = n ? write_out(ob, ob->buf, n, ob->text_lines, &written) : 0;
 
         if (err) {
                 uint64_t kept = keep_whole_lines(ob, written);
@@ -167,7 +218,7 @@ static void write_records(struct outbuf *ob)
 static void stream_record(struct outbuf *ob)
 {
         size_t written;
-        int err = ob->error ? ob->error : write_all(ob->fd, ob->buf, ob->len, &written);
+        int err = ob->error ? ob->error : write_out(ob, ob->buf, ob->len, 0, &written);
 
         if (err && !ob->error) {
                 undo_short_write(ob, ob->streamed + written);
@@ -211,6 +262,7 @@ void outbuf_write_slow(struct outbuf *ob, const void *data, size_t n)
 
 void outbuf_discard(struct outbuf *ob)
 {
+        drop_queue(ob);
         ob->dropped += ob->queued;
         ob->queued = 0;
         ob->text_lines = 0;
@@ -229,6 +281,15 @@ int outbuf_flush(struct outbuf *ob)
 {
         if (ob->record_end > 0)
                 write_records(ob);
+        if (ob->paced && !ob->error) {
+                int err = output_queue_flush(&ob->queue);
+
+                if (err) {
+                        drop_queue(ob);
+                        ob->errors++;
+                        keep_error(ob, err);
+                }
+        }
         return outbuf_take_error(ob);
 }
 
@@ -239,6 +300,11 @@ int outbuf_close(struct outbuf *ob)
         if (!ob->buf)
                 return 0;
         err = outbuf_flush(ob);
+        if (ob->paced) {
+                drop_queue(ob);
+                output_queue_free(&ob->queue);
+                ob->paced = false;
+        }
         if (ob->owns_fd && ob->fd >= 0 && close(ob->fd) < 0 && !err)
                 err = -errno;
         free(ob->buf);

@@ -14,6 +14,11 @@
  * already out) are cut off again (ftruncate), so the file never ends in half
  * a record. Every record ends with one newline, its only one. The error is kept until
  * outbuf_take_error() reports it.
+ *
+ * An output paced by its reader (a pipe, a FIFO, a socket, a terminal:
+ * outbuf_pace_by_reader()) is never waited for: what the reader does not
+ * take at once waits in an output_queue, and the sink refuses new records
+ * while outbuf_reader_behind() says too much waits.
  */
 #ifndef PROBEKIT_SINKS_OUTBUF_H
 #define PROBEKIT_SINKS_OUTBUF_H
@@ -22,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "output_queue.h"
 
 /* A test may build the sinks with a smaller buffer, down to OUTBUF_MAX_RESERVE. */
 #ifndef OUTBUF_SIZE
@@ -33,7 +40,9 @@
 struct outbuf {
         int fd;
         bool owns_fd;
-        bool regular;        /* fd is a regular file: a short write can be cut off again */
+        bool regular; /* fd is a regular file: a short write can be cut off again */
+        bool paced;   /* written through `queue`, never waiting for the reader */
+        struct output_queue queue;
         size_t streamed;     /* bytes of the record being built already written out */
         unsigned text_lines; /* lines in buf that are not records (a header) */
         int error;           /* first -errno since the last outbuf_take_error() */
@@ -42,7 +51,7 @@ struct outbuf {
         char *buf;         /* OUTBUF_SIZE bytes */
 
         /* counters */
-        uint64_t records; /* records written out */
+        uint64_t records; /* records written out (or handed to the queue) */
         uint64_t bytes;   /* bytes written out */
         uint64_t errors;  /* failed writes */
         uint64_t dropped; /* records ended here, then lost to a write error */
@@ -53,8 +62,28 @@ struct outbuf {
 int outbuf_init(struct outbuf *ob, int fd, bool owns_fd);
 /* path NULL, "" or "-": standard output; else the file, truncated unless append. */
 int outbuf_open(struct outbuf *ob, const char *path, bool append);
-/* Closes the descriptor (if owned) and uses fd instead; what is buffered stays. */
+/*
+ * Closes the descriptor (if owned) and uses fd instead; what is buffered
+ * stays, what waited in the queue for the old reader is dropped and counted.
+ */
 void outbuf_set_fd(struct outbuf *ob, int fd, bool owns_fd);
+/*
+ * Writes to a pipe, FIFO, socket or terminal through a queue instead of
+ * waiting for its reader (output_queue.h); a regular file is left as it is.
+ * 0, or -errno when no non-blocking descriptor could be had: the output is
+ * then written blocking, as before.
+ */
+int outbuf_pace_by_reader(struct outbuf *ob);
+/* Too much waits for a slow reader: the sink refuses new records. */
+static inline bool outbuf_reader_behind(const struct outbuf *ob)
+{
+        return ob->paced && output_queue_full(&ob->queue);
+}
+/* Records handed to the queue that its reader has not taken yet. */
+static inline uint64_t outbuf_records_waiting(const struct outbuf *ob)
+{
+        return ob->paced ? output_queue_records(&ob->queue) : 0;
+}
 /* Writes out the whole records buffered; 0 or the first -errno since the last report. */
 int outbuf_flush(struct outbuf *ob);
 /* Flushes, then frees the buffer and closes the file if outbuf_open() opened it. */

@@ -45,6 +45,18 @@ static const char *open_error_text(int err)
         return strerror(-err);
 }
 
+/* A pipe, FIFO, socket or terminal: never wait for its reader (outbuf.h). */
+static void pace_by_reader(struct sink_output *so)
+{
+        int err = outbuf_pace_by_reader(&so->ob);
+
+        if (err)
+                so->host->log(so->inst, PK_LOG_WARN,
+                              "%s: no non-blocking descriptor for it (%s): a reader that stops "
+                              "reading will hold up probekit",
+                              shown_path(so), strerror(-err));
+}
+
 int sink_output_open(const struct pk_host *host, struct pk_instance *inst, size_t state_size,
                      void **state)
 {
@@ -80,6 +92,7 @@ int sink_output_open(const struct pk_host *host, struct pk_instance *inst, size_
                           open_error_text(err));
                 goto cleanup;
         }
+        pace_by_reader(so);
         *state = so;
         return 0;
 cleanup:
@@ -175,6 +188,7 @@ static int reopen_output(struct sink_output *so)
         if (fd < 0)
                 return fd;
         outbuf_set_fd(&so->ob, fd, true);
+        pace_by_reader(so);
         return 0;
 }
 
@@ -194,12 +208,66 @@ static int try_again(struct sink_output *so)
         return 0;
 }
 
+/*
+ * The reader of a paced output is more than the queue's limit behind: new
+ * records are refused (counted by the host) until half of that is taken.
+ * Logged when it begins, then at most once per SINK_OUTPUT_LOG_INTERVAL_S;
+ * sink_output_flush() logs the end once the reader has taken everything.
+ */
+static int reader_behind(struct sink_output *so)
+{
+        const struct output_queue *q = &so->ob.queue;
+        uint64_t now;
+
+        if (!so->refusing_for_reader) {
+                if (!outbuf_reader_behind(&so->ob))
+                        return 0;
+                so->refusing_for_reader = true;
+        } else if (q->len <= q->limit / 2) {
+                so->refusing_for_reader = false;
+                return 0;
+        }
+        so->behind_refused++;
+        now = now_ns();
+        if (!so->behind_since_ns) {
+                so->behind_since_ns = now;
+                so->behind_logged_ns = now;
+                so->host->log(so->inst, PK_LOG_WARN,
+                              "%s: the reader is %zu bytes behind: records are dropped (and "
+                              "counted) until it catches up",
+                              shown_path(so), q->len);
+        } else if (now - so->behind_logged_ns >= LOG_INTERVAL_NS) {
+                so->behind_logged_ns = now;
+                so->host->log(so->inst, PK_LOG_WARN,
+                              "%s: the reader is still behind after %llus; %llu records dropped "
+                              "so far",
+                              shown_path(so),
+                              (unsigned long long)((now - so->behind_since_ns) / 1000000000ULL),
+                              (unsigned long long)so->behind_refused);
+        }
+        return -ENOBUFS;
+}
+
+/* The reader has taken everything that waited: the slow spell, if any, is over. */
+static void reader_caught_up(struct sink_output *so)
+{
+        if (!so->behind_since_ns || outbuf_records_waiting(&so->ob) || so->ob.queue.len)
+                return;
+        so->host->log(so->inst, PK_LOG_INFO,
+                      "%s: the reader caught up after %.1fs; %llu records dropped meanwhile",
+                      shown_path(so), (double)(now_ns() - so->behind_since_ns) / 1e9,
+                      (unsigned long long)so->behind_refused);
+        so->behind_since_ns = 0;
+        so->behind_refused = 0;
+        so->refusing_for_reader = false;
+}
+
 int sink_output_begin_record(struct sink_output *so)
 {
         int err;
 
         if (!so->failing)
-                return 0;
+                return so->ob.paced ? reader_behind(so) : 0;
         err = try_again(so);
         if (err)
                 so->refused++;
@@ -239,6 +307,8 @@ int sink_output_flush(void *state)
         }
         if (so->ob.records > written)
                 recovered(so);
+        if (so->ob.paced)
+                reader_caught_up(so);
         return 0;
 }
 
@@ -268,12 +338,20 @@ void sink_output_stats(void *state, struct pk_sink_stats *stats)
 {
         struct sink_output *so = state;
 
-        stats->records = so->ob.records;
+        uint64_t waiting = outbuf_records_waiting(&so->ob);
+
+        stats->records = so->ob.records - waiting;
         stats->bytes = so->ob.bytes;
         stats->errors = so->ob.errors;
         stats->dropped = so->ob.dropped;
-        stats->queued = so->ob.queued;
+        stats->queued = so->ob.queued + waiting;
         stats->condition = so->failing ? so->condition : NULL;
+        if (!so->failing && so->refusing_for_reader) {
+                snprintf(so->condition, sizeof(so->condition),
+                         "%s: the reader is behind (%zu bytes wait); records are dropped",
+                         shown_path(so), so->ob.queue.len);
+                stats->condition = so->condition;
+        }
 }
 
 void sink_output_close(void *state)

@@ -11,6 +11,10 @@
  * tried again. It logs the first failure, then at most once per
  * SINK_OUTPUT_LOG_INTERVAL_S while the trouble lasts, and the recovery.
  * EPIPE (the reader of a pipe is gone) is final: the host ends the run.
+ *
+ * A pipe, FIFO, socket or terminal is never waited for (outbuf.h): while
+ * its reader is more than OUTPUT_QUEUE_LIMIT bytes behind, new records are
+ * refused (counted) until it has taken half of that; logged like a failure.
  */
 #ifndef PROBEKIT_SINKS_SINK_OUTPUT_H
 #define PROBEKIT_SINKS_SINK_OUTPUT_H
@@ -57,6 +61,11 @@ struct sink_output {
         uint64_t last_log_ns;
         uint64_t refused;            /* records refused in this trouble, for the log */
         uint64_t dropped_at_trouble; /* ob.dropped when the trouble began */
+        /* a paced output whose reader is behind (outbuf_reader_behind()) */
+        bool refusing_for_reader;
+        uint64_t behind_since_ns; /* 0: not behind; else when refusing began */
+        uint64_t behind_logged_ns;
+        uint64_t behind_refused; /* records refused for it in this spell */
         char condition[160];
 };
 
