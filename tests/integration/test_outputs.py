@@ -5,8 +5,10 @@ mounts): a full disk mid-run drops and counts records and recovers once
 space is freed, a disk full from the start counts every record dropped,
 `| head -1` ends the run at once and non-zero, a second instance refuses a
 locked output, a missing or read-only output directory is a start-up error
-(exit 2, before any probe attaches) that `check` reports too, and the exit
-summary is the last thing written with every event it counts in the output.
+(exit 2, before any probe attaches) that `check` reports too, the exit
+summary is the last thing written with every event it counts in the output,
+and a reader of standard output that stops reading never holds up the loop
+(list answers, the run ends on a signal) while what it missed is counted.
 Throughout: events = lines + dropped, exactly, and no line is ever half."""
 import json
 import os
@@ -64,8 +66,11 @@ def check_full_mid_run_then_recovery(gen):
                   "list shows the sink's condition while the disk is full", sink_entry(pk))
             entry = sink_entry(pk)
             check(entry.get("dropped", 0) > 0, "list counts the dropped records", entry)
-            table = run_cli("list", "--control-socket", pk.socket_path).stdout
-            check("No space left on device" in table, "list (text) shows the condition", table)
+            # the condition clears while a retry reopens the file, until the next write fails
+            check(wait_for(lambda: "No space left on device" in
+                           run_cli("list", "--control-socket", pk.socket_path).stdout, 10),
+                  "list (text) shows the condition",
+                  run_cli("list", "--control-socket", pk.socket_path).stdout)
             os.unlink(filler)
             check(wait_for(lambda: sink_entry(pk).get("condition", 1) is None, 10),
                   "the sink reopens once space is freed", sink_entry(pk))
@@ -235,6 +240,112 @@ def check_summary_last_to_file(gen, fmt, sig):
     check(whole, f"{fmt} to a file: whole lines only")
 
 
+def start_to_pipe(gen, what):
+    """probekit run, JSON to a pipe this test reads only when it says so."""
+    work = work_dir(what)
+    cfg = os.path.join(work, "probekit.ini")
+    with open(cfg, "w") as f:
+        f.write(raw_config(gen.pid))
+    errlog = os.path.join(work, "stderr")
+    sock = os.path.join(work, "sock")
+    pk = subprocess.Popen([PROBEKIT, "run", "-c", cfg, "-f", "json", "-s", sock],
+                          stdout=subprocess.PIPE, stderr=open(errlog, "w"))
+    check(wait_for(lambda: "ready:" in open(errlog).read(), 20), f"{what}: probekit is ready",
+          open(errlog).read())
+    return pk, sock, errlog
+
+
+def json_sink_of(sock):
+    res = run_cli("list", "--json", "--control-socket", sock, timeout=10)
+    for entry in json.loads(res.stdout)["sinks"]:
+        if entry["name"] == "json":
+            return entry
+    return {}
+
+
+def make_burst(gen, events, piece=2000):
+    """`events` getppid calls in slices the ring buffer holds: they reach the sink."""
+    for _ in range(events // piece):
+        gen.calls(piece)
+        time.sleep(0.02)
+
+
+def timed(fn):
+    started = time.monotonic()
+    value = fn()
+    return value, time.monotonic() - started
+
+
+def check_stalled_reader_mid_run(gen):
+    pk, sock, errlog = start_to_pipe(gen, "stalled")
+    got = []
+    try:
+        make_burst(gen, 60000)  # ~18 MB of JSON into a 64 KiB pipe nobody reads
+        check(wait_for(lambda: json_sink_of(sock).get("condition"), 10),
+              "a stalled reader: list shows the json sink's condition", json_sink_of(sock))
+        entry, took = timed(lambda: json_sink_of(sock))
+        check(took < 2, "a stalled reader: list answers at once", f"{took:.2f}s")
+        check("reader is behind" in (entry.get("condition") or ""),
+              "the condition says the reader is behind", entry)
+        check(entry.get("dropped", 0) > 0 and entry.get("queued", 0) > 0,
+              "list counts what was dropped and what waits for the reader", entry)
+        reader = threading.Thread(target=lambda: got.append(pk.stdout.read()))
+        reader.start()
+        check(wait_for(lambda: "caught up" in open(errlog).read(), 20),
+              "once it reads, the reader catches up (logged)", open(errlog).read())
+        before = json_sink_of(sock)
+        make_burst(gen, 2000, 250)
+        check(wait_for(lambda: json_sink_of(sock).get("records", 0) >=
+                       before.get("records", 0) + 2000, 10),
+              "the reader caught up: new events are written", json_sink_of(sock))
+        check_eq(json_sink_of(sock).get("dropped"), before.get("dropped"),
+                 "and none of them is dropped")
+        pk.send_signal(signal.SIGTERM)
+        rc = pk.wait(15)
+        reader.join(10)
+    finally:
+        if pk.poll() is None:
+            pk.kill()
+            pk.wait()
+    stderr = open(errlog).read()
+    lines = b"".join(got).decode(errors="replace").splitlines()
+    totals = Summary(stderr)
+    check_eq(rc, 4, "a stalled reader lost records: exit 4")
+    check_eq(totals.events.get("raw", 0) + totals.kernel_drops.get("raw", 0), 62000,
+             "the summary counts every call: an event or a kernel drop")
+    check_eq(len(lines) + totals.dropped.get("json", -1), totals.events.get("raw"),
+             "events = lines + dropped")
+    check_eq(len(lines), totals.records.get("json"), "records written = lines read")
+    check(all_json(lines), "every line read is whole JSON")
+    check_eq(stderr.count("records are dropped (and counted) until it catches up"), 1,
+             "the stall is logged once, not per record")
+
+
+def check_stalled_reader_at_exit(gen):
+    pk, sock, errlog = start_to_pipe(gen, "stalled-exit")
+    try:
+        make_burst(gen, 20000)
+        check(wait_for(lambda: json_sink_of(sock).get("queued", 0) > 0, 10),
+              "records wait for a reader that does not read", json_sink_of(sock))
+        pk.send_signal(signal.SIGTERM)
+        rc, took = timed(lambda: pk.wait(30))
+    finally:
+        if pk.poll() is None:
+            pk.kill()
+            pk.wait()
+    stderr = open(errlog).read()
+    data = pk.stdout.read().decode(errors="replace")
+    whole = data[:data.rfind("\n") + 1].splitlines()
+    totals = Summary(stderr)
+    check(took < 8, "a reader that never reads again: the run ends after a bounded wait",
+          f"{took:.1f}s")
+    check_eq(rc, 4, "and exits 4: records were lost")
+    check_eq(len(whole), totals.records.get("json"), "records written = whole lines in the pipe")
+    check_eq(len(whole) + totals.dropped.get("json", -1), totals.events.get("raw"),
+             "events = whole lines + dropped")
+    check(all_json(whole), "the whole lines are JSON")
+
+
 def check_summary_last_to_pipe(gen, fmt, how):
     work = work_dir("pipe")
     cfg = os.path.join(work, "probekit.ini")
@@ -286,6 +397,8 @@ try:
     check_summary_last_to_file(gen, "text", signal.SIGTERM)
     check_summary_last_to_pipe(gen, "json", "duration")
     check_summary_last_to_pipe(gen, "text", "sigint")
+    check_stalled_reader_mid_run(gen)
+    check_stalled_reader_at_exit(gen)
 finally:
     gen.close()
     for path in work_dirs:
