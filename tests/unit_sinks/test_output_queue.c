@@ -39,7 +39,7 @@ static void read_available(int fd, char *got, size_t *got_len, size_t cap)
 static void test_queue_never_waits_and_keeps_order(void)
 {
         const size_t total = (size_t)LINES * LINE_SIZE;
-        char *got = malloc(total + 1), line[LINE_SIZE + 1];
+        char *got = malloc(total + 7), line[LINE_SIZE + 1];
         size_t got_len = 0;
         struct output_queue q;
         bool socket = true;
