@@ -345,12 +345,13 @@ void sink_output_stats(void *state, struct pk_sink_stats *stats)
         stats->errors = so->ob.errors;
         stats->dropped = so->ob.dropped;
         stats->queued = so->ob.queued + waiting;
-        stats->condition = so->failing ? so->condition : NULL;
-        if (!so->failing && so->refusing_for_reader) {
-                snprintf(so->condition, sizeof(so->condition),
+        /* a failure stays the condition until a write works again, not just a reopen */
+        stats->condition = so->trouble_since_ns ? so->condition : NULL;
+        if (!stats->condition && so->refusing_for_reader) {
+                snprintf(so->behind, sizeof(so->behind),
                          "%s: the reader is behind (%zu bytes wait); records are dropped",
                          shown_path(so), so->ob.queue.len);
-                stats->condition = so->condition;
+                stats->condition = so->behind;
         }
 }
 

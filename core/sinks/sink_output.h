@@ -66,6 +66,7 @@ struct sink_output {
         uint64_t behind_since_ns; /* 0: not behind; else when refusing began */
         uint64_t behind_logged_ns;
         uint64_t behind_refused; /* records refused for it in this spell */
+        char behind[160];        /* its condition, for stats() */
         char condition[160];
 };
 
