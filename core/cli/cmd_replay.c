@@ -19,6 +19,7 @@
 #include "replay_stats.h"
 #include "run.h"
 #include "setup.h"
+#include "sink_output.h"
 #include "strbuf.h"
 
 static const char replay_usage[] =
@@ -263,6 +264,7 @@ static int parse_args(int argc, char **argv, struct replay_cli *cli)
 /* The sinks of the plan (the main one and the config's sink sections), opened. */
 static int open_sinks(struct run *run, struct plan *plan)
 {
+        sink_output_wait_for_readers();
         run->sinks = calloc(plan->n_specs + 1, sizeof(*run->sinks));
         if (!run->sinks)
                 return -ENOMEM;

@@ -94,6 +94,13 @@ int sink_output_reopen(void *state);
 void sink_output_stats(void *state, struct pk_sink_stats *stats);
 
 /*
+ * For `probekit replay`, before any sink opens: a slow reader is waited for
+ * (blocking writes) instead of paced. Replay has no loop to keep going and
+ * reads its input at the reader's pace, so nothing need be refused.
+ */
+void sink_output_wait_for_readers(void);
+
+/*
  * pk_plugin.validate for the built-in sinks: the `output` can be opened
  * (directory present and writable, the path absent or a regular file),
  * checked without creating anything.
