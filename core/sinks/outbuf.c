@@ -47,20 +47,27 @@ static void drop_queue(struct outbuf *ob)
 
         if (!ob->paced)
                 return;
+        ob->bytes -= ob->queue.len; /* counted when handed over, never written */
         lost = output_queue_discard(&ob->queue);
         ob->records -= lost;
         ob->dropped += lost;
+}
+
+/* Back to plain writes (a new descriptor, or the end): what waited is dropped. */
+static void stop_pacing(struct outbuf *ob)
+{
+        if (!ob->paced)
+                return;
+        drop_queue(ob);
+        output_queue_free(&ob->queue);
+        ob->paced = false;
 }
 
 void outbuf_set_fd(struct outbuf *ob, int fd, bool owns_fd)
 {
         struct stat st;
 
-        if (ob->paced) {
-                drop_queue(ob);
-                output_queue_free(&ob->queue);
-                ob->paced = false;
-        }
+        stop_pacing(ob);
         if (ob->owns_fd && ob->fd >= 0)
                 close(ob->fd);
         ob->fd = fd;
@@ -300,11 +307,7 @@ int outbuf_close(struct outbuf *ob)
         if (!ob->buf)
                 return 0;
         err = outbuf_flush(ob);
-        if (ob->paced) {
-                drop_queue(ob);
-                output_queue_free(&ob->queue);
-                ob->paced = false;
-        }
+        stop_pacing(ob);
         if (ob->owns_fd && ob->fd >= 0 && close(ob->fd) < 0 && !err)
                 err = -errno;
         free(ob->buf);

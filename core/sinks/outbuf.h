@@ -52,7 +52,7 @@ struct outbuf {
 
         /* counters */
         uint64_t records; /* records written out (or handed to the queue) */
-        uint64_t bytes;   /* bytes written out */
+        uint64_t bytes;   /* bytes written out (or handed to the queue) */
         uint64_t errors;  /* failed writes */
         uint64_t dropped; /* records ended here, then lost to a write error */
         uint64_t queued;  /* records ended, in buf, not yet written */

@@ -258,7 +258,7 @@ static int reader_behind(struct sink_output *so)
 /* The reader has taken everything that waited: the slow spell, if any, is over. */
 static void reader_caught_up(struct sink_output *so)
 {
-        if (!so->behind_since_ns || outbuf_records_waiting(&so->ob) || so->ob.queue.len)
+        if (!so->behind_since_ns || so->ob.queue.len)
                 return;
         so->host->log(so->inst, PK_LOG_INFO,
                       "%s: the reader caught up after %.1fs; %llu records dropped meanwhile",
@@ -348,7 +348,7 @@ void sink_output_stats(void *state, struct pk_sink_stats *stats)
         uint64_t waiting = outbuf_records_waiting(&so->ob);
 
         stats->records = so->ob.records - waiting;
-        stats->bytes = so->ob.bytes;
+        stats->bytes = so->ob.bytes - (so->ob.paced ? so->ob.queue.len : 0);
         stats->errors = so->ob.errors;
         stats->dropped = so->ob.dropped;
         stats->queued = so->ob.queued + waiting;

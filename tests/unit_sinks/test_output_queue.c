@@ -135,6 +135,7 @@ static void test_paced_outbuf_counts(void)
         while ((n = read(fds[0], sink, sizeof(sink))) > 0)
                 taken += (uint64_t)n;
         CHECK_INT_EQ(20000ULL * LINE_SIZE, taken);
+        CHECK_INT_EQ(20000ULL * LINE_SIZE, ob.bytes);
         CHECK_INT_EQ(0, ob.dropped);
 
         /* a record waiting when the reader is gone is dropped, counted */
@@ -143,6 +144,7 @@ static void test_paced_outbuf_counts(void)
         close(fds[0]);
         CHECK_INT_EQ(-EPIPE, outbuf_flush(&ob));
         CHECK_INT_EQ(1, ob.dropped);
+        CHECK_INT_EQ(20000ULL * LINE_SIZE, ob.bytes); /* the lost record's bytes are not counted */
         CHECK_INT_EQ(0, outbuf_close(&ob));
         dup2(saved_stdout, STDOUT_FILENO);
         close(saved_stdout);
